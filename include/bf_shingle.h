@@ -1,0 +1,45 @@
+/* bf_shingle.h - word K-gram shingles and exact set similarity (kernel).
+ *
+ * Near-duplicate definition used everywhere in briefing: two sentences are
+ * near-duplicates when the Jaccard similarity of their sets of word K-gram
+ * shingles is >= the threshold.  Words come from bf_normalize() (NFKC + case
+ * fold, every non letter/digit a separator), joined by single spaces, so a
+ * shingle is a contiguous substring of the normalized text.
+ *
+ * Pure functions: no I/O, no allocation, no global state. */
+#ifndef BF_SHINGLE_H
+#define BF_SHINGLE_H
+
+#include "bf_common.h"
+
+/* Number of shingles a sentence of n_tok words has: n_tok-k+1 when
+ * n_tok >= k, 1 when 0 < n_tok < k (the whole sentence is one shingle), 0 when
+ * n_tok == 0. */
+size_t bf_shingle_count(size_t n_tok, unsigned k);
+
+/* Hashes every word K-gram of a normalized sentence.
+ *   norm : normalized text, words separated by exactly one ASCII space
+ *   tok  : n_tok word spans into norm, in order
+ *   k    : words per shingle (>= 1)
+ *   seed : XXH3 seed
+ *   out  : room for bf_shingle_count(n_tok, k) hashes
+ * Shingle i hashes the bytes norm[tok[i].off .. tok[i+k-1].off+tok[i+k-1].len)
+ * with XXH3_64bits_withSeed.  Returns the number written (not sorted, may
+ * repeat). */
+size_t bf_shingle_hash(const char *norm, const bf_span_t *tok, size_t n_tok,
+                       unsigned k, uint64_t seed, uint64_t *out);
+
+/* Sorts h[0..n) ascending and removes repeats in place, without allocating.
+ * Returns the new count. */
+size_t bf_hashset_make(uint64_t *h, size_t n);
+
+/* Size of the intersection of two ascending, repeat-free hash sets. */
+size_t bf_hashset_intersect(const uint64_t *a, size_t na,
+                            const uint64_t *b, size_t nb);
+
+/* Exact Jaccard |A∩B| / |A∪B| of two ascending, repeat-free hash sets;
+ * 1.0 when both are empty. */
+double bf_jaccard_sorted(const uint64_t *a, size_t na,
+                         const uint64_t *b, size_t nb);
+
+#endif

@@ -1,0 +1,3 @@
+#!/bin/sh
+# placeholder, replaced below
+echo "ok 1 - placeholder"
