@@ -1,3 +1,76 @@
 #!/bin/sh
-# placeholder, replaced below
-echo "ok 1 - placeholder"
+# End-to-end tests of build/briefing on committed data (tests/data) and data
+# generated here.  Prints "ok N - what" / "not ok N - what" lines.
+BUILD=${1:-build}
+BIN="$BUILD/briefing"
+CHECK="python3 tests/check_briefing.py"
+T=$(mktemp -d "${TMPDIR:-/tmp}/bfe2e.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+n=0; failed=0
+ok()   { n=$((n + 1)); echo "ok $n - $1"; }
+nok()  { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+check() { desc=$1; shift; if "$@" >"$T/check.out" 2>&1; then ok "$desc"; else nok "$desc"; sed 's/^/#   /' "$T/check.out"; fi; }
+status_is() { want=$1; shift; "$@" >"$T/st.out" 2>"$T/st.err"; got=$?; [ "$got" -eq "$want" ] || { echo "exit $got, expected $want"; cat "$T/st.err"; return 1; }; }
+no_match() { ! grep -qi "$1" "$2" || { grep -i "$1" "$2"; return 1; }; }
+SEEDS=tests/data/seeds
+
+# --- the seeds: a readable briefing, no boilerplate, deterministic -----------
+"$BIN" -q -j1 "$SEEDS" > "$T/seeds.md"
+check "seeds: exit 0, Markdown header" grep -q '^# Briefing' "$T/seeds.md"
+check "seeds: at least one story" grep -q '^## 1\. ' "$T/seeds.md"
+for junk in cookie "You May Also Like" "By Peter" "Read more" "Privacy Policy"; do
+	check "seeds: no boilerplate '$junk'" no_match "$junk" "$T/seeds.md"
+done
+check "seeds: matches the golden briefing" diff -u tests/data/seeds.expected.md "$T/seeds.md"
+"$BIN" -q -j1 -f json --clusters "$T/c1" --groups "$T/g1" --sentences "$T/s1" "$SEEDS" > "$T/j1.json"
+"$BIN" -q -j2 -f json --clusters "$T/c2" --groups "$T/g2" --sentences "$T/s2" "$SEEDS" > "$T/j2.json"
+check "seeds: JSON parses" python3 -m json.tool "$T/j1.json"
+check "seeds: -j1 and -j2 give byte-identical JSON" cmp "$T/j1.json" "$T/j2.json"
+check "seeds: -j1 and -j2 give identical --clusters/--groups/--sentences" \
+	sh -c "cmp '$T/c1' '$T/c2' && cmp '$T/g1' '$T/g2' && cmp '$T/s1' '$T/s2'"
+check "seeds: no two chosen sentences are near-duplicates" $CHECK nodup "$T/j1.json" 3 0.5
+check "seeds: every cluster connected by exact Jaccard >= 0.5 links" $CHECK clusters "$T/c1" 3 0.5
+"$BIN" -q -j1 -f txt -w 60 "$SEEDS" > "$T/seeds.txt"
+check "seeds: txt format within the word budget" \
+	sh -c "[ \$(wc -w < '$T/seeds.txt') -le 60 ] && [ \$(wc -w < '$T/seeds.txt') -ge 30 ]"
+
+# --- a sentence planted in three articles has support 3 ---------------------
+mkdir -p "$T/planted"
+cp "$SEEDS"/*.txt "$T/planted/"
+PLANT="Zelenskyy and Trump agreed on Sunday in Florida that a 20-point peace framework for Ukraine is close to final."
+for f in 000 002 004; do printf '\n%s\n' "$PLANT" >> "$T/planted/$f"_*.txt; done
+"$BIN" -q -f json --clusters "$T/pc" "$T/planted" > "$T/planted.json"
+check "planted sentence is chosen with support 3" $CHECK support "$T/planted.json" "$PLANT" 3
+
+# --- bad inputs: skipped with reasons, warned, still a briefing -------------
+BAD=tests/data/bad
+"$BIN" -j2 --stats "$T/bad.stats" -o "$T/bad.md" "$BAD" 2> "$T/bad.err"
+check "bad inputs: exit 0 and a briefing" grep -q '^## 1\. ' "$T/bad.md"
+check "bad inputs: skip counts by reason" $CHECK stats "$T/bad.stats" \
+	input.skipped.malformed_json=1 input.skipped.no_text=1 input.skipped.zstd=1 \
+	input.skipped.empty=1 input.skipped.binary=1 input.utf8_repaired=1
+check "bad inputs: read = used + skipped" python3 -c "
+import json,sys; s=json.load(open('$T/bad.stats'))['input']
+sys.exit(s['articles_read'] != s['articles_used'] + sum(s['skipped'].values()))"
+check "bad inputs: one warning per bad record" \
+	sh -c "[ \$(grep -c 'warning' '$T/bad.err') -eq 5 ]"
+check "bad inputs: warning names file and line" grep -q 'malformed.jsonl:[0-9]' "$T/bad.err"
+check "bad inputs: --strict exits 3" status_is 3 "$BIN" -q --strict "$BAD"
+
+# --- stdin, options, exit codes, atomic output ------------------------------
+check "stdin '-' reads JSON Lines" sh -c "cat '$BAD/good.jsonl' | '$BIN' -q -f txt - | grep -q ."
+check "--help exits 0" status_is 0 "$BIN" --help
+check "--version prints the version" sh -c "'$BIN' --version | grep -q '^briefing [0-9]'"
+check "unknown option exits 2" status_is 2 "$BIN" --bogus "$SEEDS"
+check "bad --words exits 2" status_is 2 "$BIN" -w 0 "$SEEDS"
+check "no input exits 2" status_is 2 "$BIN"
+check "no usable article exits 1" status_is 1 "$BIN" -q "$BAD/empty.txt"
+check "unwritable output exits 1" status_is 1 "$BIN" -q -o "$T/no/such/dir/out.md" "$SEEDS"
+echo "stale" > "$T/keep.md"
+"$BIN" -q -o "$T/keep.md" "$BAD/empty.txt" 2>/dev/null
+check "failed run leaves an existing output untouched" grep -qx stale "$T/keep.md"
+"$BIN" -q -o "$T/out.md" "$SEEDS"
+check "-o writes the file, no temp files left" \
+	sh -c "cmp '$T/out.md' '$T/seeds.md' && [ \$(ls -A '$T' | grep -c tmp) -eq 0 ]"
+
+[ "$failed" -eq 0 ]

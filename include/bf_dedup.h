@@ -1,0 +1,44 @@
+/* bf_dedup.h - near-duplicate sentence clusters.
+ *
+ * 1. Exact duplicates (equal normalized text) collapse into one "type".
+ * 2. Each type gets a MinHash signature (bf_minhash.h).
+ * 3. LSH banding (bf_lsh.h) with bands x rows chosen for the threshold; each
+ *    band's keys are radix sorted and runs of equal keys give candidates.
+ * 4. Every candidate pair is verified by the exact Jaccard of the two shingle
+ *    sets before a union-find merge, so every link of a cluster is a true
+ *    near-duplicate pair (J >= threshold).
+ * Cluster ids are dense, numbered in order of each cluster's first
+ * sentence, so they do not depend on thread count. */
+#ifndef BF_DEDUP_H
+#define BF_DEDUP_H
+
+#include "bf_common.h"
+#include "bf_features.h"
+
+typedef struct {
+	double threshold;  /* Jaccard */
+	uint32_t n_perm;
+	uint64_t seed;
+	int n_threads;
+} bf_dedup_opts_t;
+
+typedef struct {
+	size_t n_sent;
+	size_t n_types;        /* distinct normalized texts */
+	size_t n_clusters;     /* clusters (size 1 included) */
+	uint32_t *type_of;     /* n_sent: type of each sentence */
+	uint32_t *type_rep;    /* n_types: first sentence of each type */
+	uint32_t *cluster_of;  /* n_sent: cluster of each sentence */
+	uint32_t *cl_first;    /* n_clusters: first sentence of each cluster */
+	uint32_t *cl_size;     /* n_clusters: sentences in each cluster */
+	uint32_t *cl_support;  /* n_clusters: distinct articles in each cluster */
+	uint32_t bands, rows;  /* LSH parameters used */
+	uint64_t n_candidates; /* candidate pairs verified */
+	uint64_t n_links;      /* verified pairs that merged two sets */
+} bf_dedup_t;
+
+bf_status_t bf_dedup_run(bf_dedup_t *d, const bf_features_t *f,
+                         const bf_corpus_t *c, const bf_dedup_opts_t *o);
+void bf_dedup_free(bf_dedup_t *d);
+
+#endif

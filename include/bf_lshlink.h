@@ -1,0 +1,34 @@
+/* bf_lshlink.h - LSH candidate generation + exact verification + union-find,
+ * the loop shared by sentence dedup and story grouping.
+ *
+ * For each band in turn (only one band's keys are in memory): band keys are
+ * computed in parallel, radix sorted by (key, id), and each run of equal
+ * keys yields candidate pairs: every member with the run's first member (a
+ * star, linear even in an oversized bucket) and with its predecessor.  Pairs
+ * already in one set are skipped; the rest are verified in parallel by the
+ * caller's exact test and merged in generation order.  The result does not
+ * depend on the thread count. */
+#ifndef BF_LSHLINK_H
+#define BF_LSHLINK_H
+
+#include "bf_common.h"
+#include "bf_lsh.h"
+#include "bf_uf.h"
+#include <stdbool.h>
+
+/* Exact test of a candidate pair of item ids; must be thread-safe. */
+typedef bool (*bf_verify_fn)(const void *ctx, uint32_t a, uint32_t b);
+
+typedef struct {
+	uint64_t n_candidates; /* pairs verified */
+	uint64_t n_links;      /* verified pairs that joined two sets */
+} bf_lshlink_counts_t;
+
+/* sig: n signatures of n_perm values; uf: n items.  Returns BF_OK or
+ * BF_ENOMEM. */
+bf_status_t bf_lsh_link(const uint32_t *sig, size_t n, uint32_t n_perm,
+                        bf_lsh_params_t p, uint64_t seed, int n_threads,
+                        bf_verify_fn verify, const void *ctx, bf_uf_t *uf,
+                        bf_lshlink_counts_t *counts);
+
+#endif

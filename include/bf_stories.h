@@ -1,0 +1,51 @@
+/* bf_stories.h - article near-copies (syndication) and stories.
+ *
+ * Stock clusters (bf_stock.h) are found first and take no part below.
+ *
+ * Near-copies: two articles are copies when most of their sentences fall in
+ * shared near-duplicate clusters: shared / min(clusters of A, clusters of B)
+ * >= BF_COPY_OVERLAP.  Copy groups are the connected components.
+ *
+ * Stories: articles about the same event.  Copies are always one story;
+ * beyond that, articles are linked when their content-term vectors (tf-idf
+ * over the input) are similar, candidates coming from a second MinHash LSH
+ * over each article's top terms (never an all-pairs pass).  Stories are
+ * numbered by rank: more distinct articles first, then more distinct
+ * sources, then the smaller first article id. */
+#ifndef BF_STORIES_H
+#define BF_STORIES_H
+
+#include "bf_common.h"
+#include <stdbool.h>
+#include "bf_corpus.h"
+#include "bf_dedup.h"
+#include "bf_features.h"
+
+typedef struct {
+	bool one_story;  /* --stories 1: the whole input is one story */
+	uint32_t n_perm; /* MinHash permutations for the article LSH */
+	uint64_t seed;
+	int n_threads;
+} bf_stories_opts_t;
+
+typedef struct {
+	size_t n_art;
+	size_t n_stories;
+	uint32_t *story_of;    /* n_art: story (rank order, from 0) */
+	uint64_t *st_off;      /* n_stories+1 offsets into st_art */
+	uint32_t *st_art;      /* articles of each story, ascending */
+	uint32_t *st_sources;  /* n_stories: distinct sources (an article with
+	                          no source counts as its own) */
+	uint32_t *copy_of;     /* n_art: smallest article of its copy group */
+	uint8_t *cl_stock;     /* one flag per cluster: stock text (bf_stock.h) */
+	size_t n_stock;        /* stock clusters */
+	uint64_t n_copy_pairs; /* verified near-copy article pairs */
+	uint64_t n_story_links;/* verified content links between articles */
+} bf_stories_t;
+
+bf_status_t bf_stories_build(bf_stories_t *st, const bf_corpus_t *c,
+                             const bf_features_t *f, const bf_dedup_t *d,
+                             const bf_stories_opts_t *o);
+void bf_stories_free(bf_stories_t *st);
+
+#endif

@@ -1,0 +1,154 @@
+/* shingle.c - word K-gram shingle hashes and exact set similarity.
+ *
+ * A shingle set is the sorted, repeat-free array of the XXH3 hashes of a
+ * sentence's word K-grams.  Sorted arrays make intersection a linear merge
+ * and let MinHash/LSH candidates be verified exactly (bf_dedup.h step 4). */
+#include "bf_shingle.h"
+
+#include <assert.h>
+#include <xxhash.h>
+
+/* Buckets at or below this many hashes are finished by insertion sort: for a
+ * typical sentence (10-40 shingles) this is the whole sort, and below it the
+ * 256-bucket bookkeeping of a radix pass costs more than it saves. */
+#define BF_HS_INSERTION_MAX 32
+
+/* Bits per radix digit; 8 keeps the per-level tables at 2 x 256 entries on
+ * the stack (4 KiB), and a 64-bit hash has BF_HS_LEVELS digits. */
+#define BF_HS_DIGIT_BITS 8
+#define BF_HS_BUCKETS (1u << BF_HS_DIGIT_BITS)
+#define BF_HS_LEVELS (64 / BF_HS_DIGIT_BITS)
+
+size_t bf_shingle_count(size_t n_tok, unsigned k)
+{
+	assert(k >= 1); /* k == 0 would ask for n_tok + 1 empty shingles */
+	if (n_tok == 0)
+		return 0;
+	if (n_tok < k)
+		return 1; /* a short sentence is one shingle, not none */
+	return n_tok - k + 1;
+}
+
+size_t bf_shingle_hash(const char *norm, const bf_span_t *tok, size_t n_tok,
+                       unsigned k, uint64_t seed, uint64_t *out)
+{
+	size_t n_sh = bf_shingle_count(n_tok, k);
+	for (size_t i = 0; i < n_sh; i++) {
+		/* Words are joined by single spaces, so a K-gram is one contiguous
+		 * run of norm: hash it in place instead of rebuilding it. */
+		size_t last = i + k - 1 < n_tok ? i + k - 1 : n_tok - 1;
+		size_t beg = tok[i].off;
+		size_t end = (size_t)tok[last].off + tok[last].len;
+		out[i] = XXH3_64bits_withSeed(norm + beg, end - beg, seed);
+	}
+	return n_sh;
+}
+
+static void hs_insertion_sort(uint64_t *h, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		uint64_t v = h[i];
+		size_t j = i;
+		for (; j > 0 && h[j - 1] > v; j--)
+			h[j] = h[j - 1];
+		h[j] = v;
+	}
+}
+
+static unsigned hs_digit(uint64_t v, unsigned level)
+{
+	unsigned shift = 64 - BF_HS_DIGIT_BITS * (level + 1);
+	return (unsigned)(v >> shift) & (BF_HS_BUCKETS - 1);
+}
+
+/* In-place MSD radix sort ("American flag sort", McIlroy, Bostic & McIlroy,
+ * "Engineering Radix Sort", Computing Systems 6(1), 1993).
+ *
+ * Why not quicksort or LSD radix: the contract forbids allocation, which
+ * rules out LSD radix (it needs a second buffer), and shingle hashes are
+ * uniform 64-bit values, so a most-significant digit spreads them evenly:
+ * one pass over a few hundred hashes leaves buckets small enough for
+ * insertion sort.  Each element is moved at most once per level by following
+ * permutation cycles, and recursion is at most BF_HS_LEVELS deep (keys are
+ * fixed width), so time is O(n * levels) and stack is bounded, with no
+ * quicksort worst case to guard against.  Repeats simply share buckets down
+ * to the last level. */
+static void hs_radix_sort(uint64_t *h, size_t n, unsigned level)
+{
+	size_t next[BF_HS_BUCKETS];
+	size_t end[BF_HS_BUCKETS] = {0};
+
+	for (size_t i = 0; i < n; i++)
+		end[hs_digit(h[i], level)]++; /* counts, made offsets below */
+	size_t off = 0;
+	for (unsigned d = 0; d < BF_HS_BUCKETS; d++) {
+		next[d] = off;
+		off += end[d];
+		end[d] = off;
+	}
+	/* next[d] is the first slot of bucket d not yet holding a d-element;
+	 * swap each misplaced element into its bucket until the slot is right. */
+	for (unsigned d = 0; d < BF_HS_BUCKETS; d++) {
+		while (next[d] < end[d]) {
+			uint64_t v = h[next[d]];
+			unsigned dv = hs_digit(v, level);
+			while (dv != d) {
+				uint64_t t = h[next[dv]];
+				h[next[dv]++] = v;
+				v = t;
+				dv = hs_digit(v, level);
+			}
+			h[next[d]++] = v;
+		}
+	}
+	if (level + 1 == BF_HS_LEVELS)
+		return; /* every digit consumed: each bucket holds one value */
+	size_t beg = 0;
+	for (unsigned d = 0; d < BF_HS_BUCKETS; d++) {
+		size_t m = end[d] - beg;
+		if (m > BF_HS_INSERTION_MAX)
+			hs_radix_sort(h + beg, m, level + 1);
+		else
+			hs_insertion_sort(h + beg, m);
+		beg = end[d];
+	}
+}
+
+size_t bf_hashset_make(uint64_t *h, size_t n)
+{
+	if (n > BF_HS_INSERTION_MAX)
+		hs_radix_sort(h, n, 0);
+	else
+		hs_insertion_sort(h, n);
+	if (n == 0)
+		return 0;
+	size_t m = 1;
+	for (size_t i = 1; i < n; i++)
+		if (h[i] != h[m - 1])
+			h[m++] = h[i];
+	return m;
+}
+
+size_t bf_hashset_intersect(const uint64_t *a, size_t na,
+                            const uint64_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, n_common = 0;
+	/* Branch-free merge step: which side advances is data, not control
+	 * flow, because with random hashes the comparison is unpredictable. */
+	while (i < na && j < nb) {
+		uint64_t x = a[i], y = b[j];
+		n_common += x == y;
+		i += x <= y;
+		j += y <= x;
+	}
+	return n_common;
+}
+
+double bf_jaccard_sorted(const uint64_t *a, size_t na,
+                         const uint64_t *b, size_t nb)
+{
+	if (na == 0 && nb == 0)
+		return 1.0; /* two empty sentences are the same sentence */
+	size_t n_common = bf_hashset_intersect(a, na, b, nb);
+	return (double)n_common / (double)(na + nb - n_common);
+}

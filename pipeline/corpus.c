@@ -1,0 +1,286 @@
+/* corpus.c - ingest + segmentation into the corpus, in input order.
+ *
+ * Records from bf_ingest_run() are copied into a batch; a full batch is
+ * segmented in parallel (one bf_segment_t per thread, one result slot per
+ * article) and appended to the corpus sequentially in input order, so the
+ * corpus does not depend on the thread count.  Batches are cut by bytes, not
+ * by thread count. */
+#include "bf_corpus.h"
+#include "bf_entities.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH_MAX_BYTES ((size_t)32 << 20) /* text held before segmenting */
+#define BATCH_MAX_ARTICLES 16384u
+
+/* One article waiting in the batch; strings live in the batch arena. */
+typedef struct {
+	size_t id, title, source, url, date; /* arena offsets, SIZE_MAX absent */
+	size_t text, text_len;
+	char *where;  /* for the no_sentences warning */
+	/* segmentation result: squeezed sentence texts, NUL-separated */
+	char *sents;
+	size_t sents_len;
+	uint32_t n_sents;
+	uint64_t n_drop[BF_DROP__COUNT];
+} pending_t;
+
+typedef struct {
+	bf_corpus_t *c;
+	bf_log_t *log;
+	int n_threads;
+	pending_t *p;
+	size_t n, cap;
+	char *arena;
+	size_t arena_len, arena_cap;
+	bf_segment_t *seg; /* one per thread */
+	bool oom;
+} loader_t;
+
+static bool grow(void **buf, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return true;
+	size_t nc = *cap ? *cap : 64;
+	while (nc < need)
+		nc *= 2;
+	void *nb = realloc(*buf, nc * elem);
+	if (!nb)
+		return false;
+	*buf = nb;
+	*cap = nc;
+	return true;
+}
+
+/* Appends s (may be NULL) to an arena; returns its offset or absent. */
+static size_t arena_put(char **a, size_t *len, size_t *cap, const char *s,
+                        size_t n, size_t absent, bool *oom)
+{
+	if (!s)
+		return absent;
+	if (!grow((void **)a, cap, *len + n + 1, 1)) {
+		*oom = true;
+		return absent;
+	}
+	size_t off = *len;
+	memcpy(*a + off, s, n);
+	(*a)[off + n] = '\0';
+	*len += n + 1;
+	return off;
+}
+
+static size_t put_str(loader_t *L, const char *s)
+{
+	return arena_put(&L->arena, &L->arena_len, &L->arena_cap, s,
+	                 s ? strlen(s) : 0, SIZE_MAX, &L->oom);
+}
+
+/* Copies sentence span text into out, squeezing white-space runs to one
+ * space (the segmenter trims the ends).  Returns bytes written. */
+static size_t squeeze(const char *s, size_t n, char *out)
+{
+	size_t o = 0;
+	bool space = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' ||
+		    ch == '\v' || ch == '\f') {
+			space = true;
+			continue;
+		}
+		if (space && o)
+			out[o++] = ' ';
+		space = false;
+		out[o++] = (char)ch;
+	}
+	return o;
+}
+
+/* Segments one pending article with seg; fills p->sents. */
+static bool segment_one(pending_t *p, const char *arena, bf_segment_t *seg)
+{
+	const char *text = arena + p->text;
+	if (bf_segment_article(text, p->text_len, seg) != BF_OK)
+		return false;
+	size_t total = 0;
+	for (size_t i = 0; i < seg->n; i++)
+		total += seg->sent[i].len + 1;
+	p->sents = malloc(total ? total : 1);
+	if (!p->sents)
+		return false;
+	size_t o = 0;
+	for (size_t i = 0; i < seg->n; i++) {
+		o += squeeze(text + seg->sent[i].off, seg->sent[i].len, p->sents + o);
+		p->sents[o++] = '\0';
+	}
+	p->sents_len = o;
+	p->n_sents = (uint32_t)seg->n;
+	memcpy(p->n_drop, seg->n_drop, sizeof p->n_drop);
+	return true;
+}
+
+uint32_t bf_count_words(const char *s)
+{
+	uint32_t n = 0;
+	bool in = false;
+	for (; *s; s++) {
+		bool sp = (*s == ' ');
+		n += (!sp && !in);
+		in = !sp;
+	}
+	return n;
+}
+
+/* Appends one segmented article to the corpus, or counts it skipped. */
+static bool append_one(loader_t *L, const pending_t *p)
+{
+	bf_corpus_t *c = L->c;
+	for (int r = 0; r < BF_DROP__COUNT; r++)
+		c->n_drop[r] += p->n_drop[r];
+	if (p->n_sents == 0) {
+		c->in.n_skipped[BF_SKIP_NO_SENTENCES]++;
+		bf_log_warn(L->log, BF_SKIP_NO_SENTENCES, p->where,
+		            "no sentence left after removing boilerplate");
+		return true;
+	}
+	if (!grow((void **)&c->art, &c->cap_art, c->n_art + 1, sizeof *c->art) ||
+	    !grow((void **)&c->sent, &c->cap_sent, c->n_sent + p->n_sents,
+	          sizeof *c->sent))
+		return false;
+	bool oom = false;
+	const char *a = L->arena;
+#define META(f) (p->f == SIZE_MAX ? BF_NO_STR : \
+	(uint64_t)arena_put(&c->meta, &c->meta_len, &c->meta_cap, a + p->f, \
+	                    strlen(a + p->f), SIZE_MAX, &oom))
+	bf_article_t art = {
+		.id = META(id), .title = META(title), .source = META(source),
+		.url = META(url), .date = META(date),
+		.first_sent = (uint32_t)c->n_sent, .n_sent = p->n_sents,
+	};
+#undef META
+	if (!grow((void **)&c->text, &c->text_cap, c->text_len + p->sents_len, 1))
+		return false;
+	const char *s = p->sents;
+	for (uint32_t i = 0; i < p->n_sents; i++) {
+		size_t n = strlen(s);
+		bf_sentence_t *t = &c->sent[c->n_sent++];
+		t->text = c->text_len;
+		t->text_len = (uint32_t)n;
+		t->article = (uint32_t)c->n_art;
+		t->pos = i;
+		t->n_words = bf_count_words(s);
+		memcpy(c->text + c->text_len, s, n + 1);
+		c->text_len += n + 1;
+		s += n + 1;
+	}
+	c->art[c->n_art++] = art;
+	return !oom;
+}
+
+/* Segments the batch in parallel and appends it in order. */
+static bool flush_batch(loader_t *L)
+{
+	bool ok = true;
+	long n = (long)L->n;
+#pragma omp parallel for schedule(dynamic, 16) num_threads(L->n_threads) reduction(&& : ok)
+	for (long i = 0; i < n; i++)
+		ok = segment_one(&L->p[i], L->arena, &L->seg[omp_get_thread_num()]) && ok;
+	for (size_t i = 0; ok && i < L->n; i++)
+		ok = append_one(L, &L->p[i]);
+	for (size_t i = 0; i < L->n; i++) {
+		free(L->p[i].sents);
+		free(L->p[i].where);
+	}
+	L->n = 0;
+	L->arena_len = 0;
+	if (L->c->n_art)
+		bf_log_progress(L->log, "read %zu articles, %zu sentences",
+		                L->c->n_art, L->c->n_sent);
+	return ok;
+}
+
+static int on_record(void *ud, const bf_record_t *r)
+{
+	loader_t *L = ud;
+	if (!grow((void **)&L->p, &L->cap, L->n + 1, sizeof *L->p))
+		return -1;
+	pending_t *p = &L->p[L->n];
+	memset(p, 0, sizeof *p);
+	p->id = put_str(L, r->id);
+	p->title = put_str(L, r->title);
+	p->source = put_str(L, r->source);
+	p->url = put_str(L, r->url);
+	p->date = put_str(L, r->date);
+	p->text = arena_put(&L->arena, &L->arena_len, &L->arena_cap, r->text,
+	                    r->text_len, SIZE_MAX, &L->oom);
+	if (!L->oom) {
+		/* scraped text leaks "&quot;" and "&#8220;": decode in place
+		 * (never longer), so quotes and sentence ends are seen */
+		char *t = L->arena + p->text;
+		p->text_len = bf_entities_decode(t, r->text_len, t);
+		t[p->text_len] = '\0';
+		if (p->title != SIZE_MAX) {
+			char *ti = L->arena + p->title;
+			ti[bf_entities_decode(ti, strlen(ti), ti)] = '\0';
+		}
+	}
+	p->where = strdup(r->id);
+	if (L->oom || !p->where)
+		return -1;
+	L->n++;
+	if (L->arena_len >= BATCH_MAX_BYTES || L->n >= BATCH_MAX_ARTICLES)
+		return flush_batch(L) ? 0 : -1;
+	return 0;
+}
+
+static void on_skip(void *ud, bf_skip_reason_t why, const char *where,
+                    const char *detail)
+{
+	loader_t *L = ud;
+	bf_log_warn(L->log, (int)why, where, "skipped (%s): %s",
+	            bf_skip_reason_name(why), detail ? detail : "");
+}
+
+bf_status_t bf_corpus_load(bf_corpus_t *c, const char *const *inputs,
+                           size_t n_inputs, int n_threads, bf_log_t *log)
+{
+	loader_t L = { .c = c, .log = log, .n_threads = n_threads > 0 ? n_threads : 1 };
+	L.seg = calloc((size_t)L.n_threads, sizeof *L.seg);
+	if (!L.seg)
+		return BF_ENOMEM;
+	bf_ingest_cb_t cb = { on_record, on_skip, &L };
+	int rc = bf_ingest_run(inputs, n_inputs, &cb, &c->in);
+	if (rc == 0 && !flush_batch(&L))
+		rc = -1;
+	for (size_t i = 0; i < L.n; i++)
+		free(L.p[i].where);
+	for (int t = 0; t < L.n_threads; t++)
+		bf_segment_free(&L.seg[t]);
+	free(L.seg);
+	free(L.p);
+	free(L.arena);
+	return rc == 0 ? BF_OK : BF_ENOMEM;
+}
+
+void bf_corpus_free(bf_corpus_t *c)
+{
+	free(c->art);
+	free(c->sent);
+	free(c->text);
+	free(c->meta);
+	memset(c, 0, sizeof *c);
+}
+
+static const char *meta_str(const bf_corpus_t *c, uint64_t off)
+{
+	return off == BF_NO_STR ? NULL : c->meta + off;
+}
+
+const char *bf_art_id(const bf_corpus_t *c, uint32_t a) { return meta_str(c, c->art[a].id); }
+const char *bf_art_title(const bf_corpus_t *c, uint32_t a) { return meta_str(c, c->art[a].title); }
+const char *bf_art_source(const bf_corpus_t *c, uint32_t a) { return meta_str(c, c->art[a].source); }
+const char *bf_art_url(const bf_corpus_t *c, uint32_t a) { return meta_str(c, c->art[a].url); }
+const char *bf_art_date(const bf_corpus_t *c, uint32_t a) { return meta_str(c, c->art[a].date); }
+const char *bf_sent_text(const bf_corpus_t *c, uint32_t s) { return c->text + c->sent[s].text; }

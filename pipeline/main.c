@@ -1,0 +1,165 @@
+/* main.c - briefing: read a day's news, fold duplicates, rank, write.
+ *
+ * Stages (each in its own file): corpus (ingest + segmentation), features
+ * (normalize + shingle + terms), dedup (MinHash + LSH + verify + clusters),
+ * stories (near-copies + story grouping), select (TextRank + budget),
+ * report (writers).  All writes go through bf_outfile, so a failed run never
+ * leaves half a file. */
+#include "bf_corpus.h"
+#include "bf_dedup.h"
+#include "bf_features.h"
+#include "bf_log.h"
+#include "bf_options.h"
+#include "bf_outfile.h"
+#include "bf_report.h"
+#include "bf_select.h"
+#include "bf_stories.h"
+
+#include <errno.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+	bf_corpus_t c;
+	bf_features_t f;
+	bf_dedup_t d;
+	bf_stories_t st;
+	bf_briefing_t b;
+	bf_run_t run;
+	bf_log_t log;
+} ctx_t;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void ctx_free(ctx_t *x)
+{
+	bf_briefing_free(&x->b);
+	bf_stories_free(&x->st);
+	bf_dedup_free(&x->d);
+	bf_features_free(&x->f);
+	bf_corpus_free(&x->c);
+}
+
+/* Runs every stage; returns false (after logging) on failure. */
+static bool run_stages(ctx_t *x, const bf_options_t *o, int nt)
+{
+	double t = now_s();
+	bf_status_t st = bf_corpus_load(&x->c, o->inputs, o->n_inputs, nt, &x->log);
+	x->run.stage_s[BF_STAGE_INGEST] = now_s() - t;
+	if (st != BF_OK) {
+		bf_log_error(&x->log, "reading input: %s", bf_status_str(st));
+		return false;
+	}
+	if (x->c.n_art == 0) {
+		bf_log_error(&x->log, "no usable article in the input");
+		return false;
+	}
+	bf_log_progress(&x->log, "%zu articles, %zu sentences; folding duplicates",
+	                x->c.n_art, x->c.n_sent);
+	t = now_s();
+	st = bf_features_compute(&x->f, &x->c, o->shingle, o->seed, nt);
+	x->run.stage_s[BF_STAGE_FEATURES] = now_s() - t;
+	t = now_s();
+	bf_dedup_opts_t dopt = { o->threshold, o->num_perm, o->seed, nt };
+	if (st == BF_OK)
+		st = bf_dedup_run(&x->d, &x->f, &x->c, &dopt);
+	x->run.stage_s[BF_STAGE_DEDUP] = now_s() - t;
+	t = now_s();
+	bf_stories_opts_t sopt = { o->stories == 1, o->num_perm, o->seed, nt };
+	if (st == BF_OK)
+		st = bf_stories_build(&x->st, &x->c, &x->f, &x->d, &sopt);
+	x->run.stage_s[BF_STAGE_STORIES] = now_s() - t;
+	bf_log_progress(&x->log, "%zu stories; ranking", x->st.n_stories);
+	t = now_s();
+	bf_select_opts_t selo = { o->words, o->stories, o->threshold, nt };
+	if (st == BF_OK)
+		st = bf_select_run(&x->b, &x->c, &x->f, &x->d, &x->st, &selo);
+	x->run.stage_s[BF_STAGE_RANK] = now_s() - t;
+	if (st != BF_OK)
+		bf_log_error(&x->log, "%s", bf_status_str(st));
+	return st == BF_OK;
+}
+
+typedef bf_status_t (*writer_fn)(FILE *, const bf_run_t *);
+
+/* Writes one output atomically; logs and returns false on failure. */
+static bool write_one(const char *path, writer_fn fn, const bf_run_t *r,
+                      bf_log_t *log)
+{
+	bf_outfile_t of;
+	if (bf_outfile_open(&of, path) != BF_OK) {
+		bf_log_error(log, "cannot write %s: %s", path ? path : "standard output",
+		             strerror(errno));
+		return false;
+	}
+	if (fn(of.fp, r) != BF_OK) {
+		int e = errno;
+		bf_outfile_abort(&of);
+		bf_log_error(log, "writing %s failed: %s", path ? path : "standard output",
+		             strerror(e));
+		return false;
+	}
+	if (bf_outfile_commit(&of) != BF_OK) {
+		bf_log_error(log, "writing %s failed: %s", path ? path : "standard output",
+		             strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Side files first, the briefing last: when the briefing exists, every
+ * file the user asked for is complete. */
+static bool write_outputs(ctx_t *x, const bf_options_t *o)
+{
+	double t = now_s();
+	const struct { const char *path; writer_fn fn; } side[] = {
+		{ o->clusters_path, bf_report_clusters },
+		{ o->sentences_path, bf_report_sentences },
+		{ o->groups_path, bf_report_groups },
+	};
+	bool ok = true;
+	for (size_t i = 0; ok && i < sizeof side / sizeof *side; i++)
+		if (side[i].path)
+			ok = write_one(side[i].path, side[i].fn, &x->run, &x->log);
+	ok = ok && write_one(o->output, bf_report_briefing, &x->run, &x->log);
+	x->run.stage_s[BF_STAGE_WRITE] = now_s() - t;
+	if (ok && o->stats_path)
+		ok = write_one(o->stats_path, bf_report_stats, &x->run, &x->log);
+	return ok;
+}
+
+static uint64_t total_skipped(const bf_corpus_t *c)
+{
+	uint64_t n = 0;
+	for (int r = 0; r < BF_SKIP__COUNT; r++)
+		n += c->in.n_skipped[r];
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	bf_options_t o;
+	bf_options_init(&o);
+	int rc = bf_options_parse(&o, argc, argv, stdout, stderr);
+	if (rc >= 0)
+		return rc;
+	static ctx_t x;
+	bf_log_init(&x.log, stderr, o.quiet);
+	int nt = o.threads > 0 ? o.threads : omp_get_num_procs();
+	x.run = (bf_run_t){ .opt = &o, .c = &x.c, .f = &x.f, .d = &x.d, .st = &x.st,
+	                    .b = &x.b, .n_threads = nt };
+	bool ok = run_stages(&x, &o, nt) && write_outputs(&x, &o);
+	bf_log_summary(&x.log);
+	uint64_t skipped = total_skipped(&x.c);
+	ctx_free(&x);
+	if (!ok)
+		return BF_EXIT_FAIL;
+	return o.strict && skipped ? BF_EXIT_SKIPPED : BF_EXIT_OK;
+}

@@ -1,0 +1,230 @@
+/* rank.c - TextRank inside one story (see bf_rank.h).
+ *
+ * The graph of a story is small (at most BF_RANK_MAX_NODES nodes, after
+ * near-duplicates are folded into one node), so its edges come from all
+ * pairs of its nodes; stories are ranked independently, which is what keeps
+ * the whole pass linear in the dump. */
+#include "bf_rank.h"
+#include "bf_pagerank.h"
+#include "bf_shingle.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	uint32_t cluster;
+	uint32_t sent;
+	uint32_t type;
+} occ_t;
+
+static int cmp_occ(const void *a, const void *b)
+{
+	const occ_t *x = a, *y = b;
+	if (x->cluster != y->cluster)
+		return x->cluster < y->cluster ? -1 : 1;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return (x->sent > y->sent) - (x->sent < y->sent);
+}
+
+/* Sentences of the story's articles, stock text left out, sorted by
+ * (cluster, type, sentence). */
+static occ_t *story_occurrences(uint32_t story, const bf_corpus_t *c,
+                                const bf_dedup_t *d, const bf_stories_t *st,
+                                size_t *n_out)
+{
+	size_t n = 0;
+	for (uint64_t i = st->st_off[story]; i < st->st_off[story + 1]; i++)
+		n += c->art[st->st_art[i]].n_sent;
+	occ_t *o = malloc((n ? n : 1) * sizeof *o);
+	if (!o)
+		return NULL;
+	size_t k = 0;
+	for (uint64_t i = st->st_off[story]; i < st->st_off[story + 1]; i++) {
+		const bf_article_t *a = &c->art[st->st_art[i]];
+		for (uint32_t j = 0; j < a->n_sent; j++) {
+			uint32_t s = a->first_sent + j;
+			if (!st->cl_stock[d->cluster_of[s]])
+				o[k++] = (occ_t){ d->cluster_of[s], s, d->type_of[s] };
+		}
+	}
+	qsort(o, k, sizeof *o, cmp_occ);
+	*n_out = k;
+	return o;
+}
+
+/* One node per cluster; its representative is the cluster's most frequent
+ * exact text in the story, ties to the earliest sentence. */
+static size_t make_nodes(const occ_t *o, size_t n, const bf_dedup_t *d,
+                         bf_node_t *node)
+{
+	size_t nn = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i, best_cnt = 0;
+		uint32_t best = o[i].sent;
+		while (j < n && o[j].cluster == o[i].cluster) {
+			size_t k = j; /* a run of one type; o[j] is its first sentence */
+			while (k < n && o[k].cluster == o[i].cluster && o[k].type == o[j].type)
+				k++;
+			if (k - j > best_cnt || (k - j == best_cnt && o[j].sent < best)) {
+				best_cnt = k - j;
+				best = o[j].sent;
+			}
+			j = k;
+		}
+		node[nn++] = (bf_node_t){ o[i].cluster, best, d->cl_support[o[i].cluster], 0 };
+		i = j;
+	}
+	return nn;
+}
+
+static int cmp_keep(const void *a, const void *b, void *ctx)
+{
+	const bf_node_t *x = a, *y = b;
+	const bf_corpus_t *c = ctx;
+	if (x->support != y->support)
+		return x->support > y->support ? -1 : 1;
+	uint32_t px = c->sent[x->sent].pos, py = c->sent[y->sent].pos;
+	if (px != py)
+		return px < py ? -1 : 1;
+	return (x->cluster > y->cluster) - (x->cluster < y->cluster);
+}
+
+static int cmp_cluster(const void *a, const void *b)
+{
+	const bf_node_t *x = a, *y = b;
+	return (x->cluster > y->cluster) - (x->cluster < y->cluster);
+}
+
+static int cmp_score(const void *a, const void *b)
+{
+	const bf_node_t *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return (x->cluster > y->cluster) - (x->cluster < y->cluster);
+}
+
+/* Mihalcea & Tarau 2004 sentence similarity over content terms:
+ * |Ti ∩ Tj| / (log|Ti| + log|Tj|); lengths get +1 so one-term sentences do
+ * not divide by log 1 = 0. */
+static double tr_sim(const bf_features_t *f, uint32_t a, uint32_t b)
+{
+	size_t na = bf_feat_n_term(f, a), nb = bf_feat_n_term(f, b);
+	if (!na || !nb)
+		return 0;
+	size_t inter = bf_hashset_intersect(bf_feat_term(f, a), na, bf_feat_term(f, b), nb);
+	return inter ? (double)inter / (log((double)na + 1) + log((double)nb + 1)) : 0;
+}
+
+typedef struct {
+	uint32_t *row, *src;
+	double *w;
+} graph_t;
+
+static void graph_free(graph_t *g)
+{
+	free(g->row);
+	free(g->src);
+	free(g->w);
+}
+
+/* Undirected similarity graph as in-edge CSR (each edge in both rows, each
+ * row's sources ascending).  Two passes over the pairs (count, fill) keep
+ * memory at the size of the edges. */
+static bool build_graph(graph_t *g, const bf_node_t *node, size_t n,
+                        const bf_features_t *f)
+{
+	g->row = calloc(n + 1, sizeof *g->row);
+	if (!g->row)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (tr_sim(f, node[i].sent, node[j].sent) > 0) {
+				g->row[i + 1]++;
+				g->row[j + 1]++;
+			}
+	for (size_t i = 0; i < n; i++)
+		g->row[i + 1] += g->row[i];
+	size_t m = g->row[n];
+	g->src = malloc((m ? m : 1) * sizeof *g->src);
+	g->w = malloc((m ? m : 1) * sizeof *g->w);
+	uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
+	if (!g->src || !g->w || !fill) {
+		free(fill);
+		return false;
+	}
+	memcpy(fill, g->row, n * sizeof *fill);
+	/* for row j, sources i < j arrive in ascending i (outer loop), and
+	 * sources i > j arrive afterwards in ascending order too */
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			double w = tr_sim(f, node[i].sent, node[j].sent);
+			if (w <= 0)
+				continue;
+			g->src[fill[j]] = (uint32_t)i;
+			g->w[fill[j]++] = w;
+			g->src[fill[i]] = (uint32_t)j;
+			g->w[fill[i]++] = w;
+		}
+	free(fill);
+	return true;
+}
+
+bf_status_t bf_rank_story(bf_ranked_t *out, uint32_t story,
+                          const bf_corpus_t *c, const bf_features_t *f,
+                          const bf_dedup_t *d, const bf_stories_t *st)
+{
+	memset(out, 0, sizeof *out);
+	size_t n_occ = 0;
+	occ_t *occ = story_occurrences(story, c, d, st, &n_occ);
+	bf_node_t *node = malloc((n_occ ? n_occ : 1) * sizeof *node);
+	if (!occ || !node) {
+		free(occ);
+		free(node);
+		return BF_ENOMEM;
+	}
+	size_t n = make_nodes(occ, n_occ, d, node);
+	free(occ);
+	if (n > BF_RANK_MAX_NODES) {
+		qsort_r(node, n, sizeof *node, cmp_keep, (void *)c);
+		n = BF_RANK_MAX_NODES;
+		qsort(node, n, sizeof *node, cmp_cluster);
+	}
+	graph_t g = { 0 };
+	double *jump = malloc((n ? n : 1) * sizeof *jump);
+	double *x = malloc((n ? n : 1) * sizeof *x);
+	double *work = malloc((2 * n + 1) * sizeof *work);
+	bool ok = jump && x && work && build_graph(&g, node, n, f);
+	if (ok && n) {
+		/* the random jump follows support: a sentence carried by many
+		 * articles is where a reader "lands" more often */
+		double tot = 0;
+		for (size_t i = 0; i < n; i++)
+			tot += node[i].support;
+		for (size_t i = 0; i < n; i++)
+			jump[i] = node[i].support / tot;
+		bf_csr_t csr = { (uint32_t)n, g.row, g.src, g.w };
+		bf_pagerank(&csr, jump, BF_RANK_DAMPING, BF_RANK_TOL, BF_RANK_MAX_ITER, x, work);
+		for (size_t i = 0; i < n; i++)
+			node[i].score = x[i];
+		qsort(node, n, sizeof *node, cmp_score);
+	}
+	graph_free(&g);
+	free(jump);
+	free(x);
+	free(work);
+	if (!ok) {
+		free(node);
+		return BF_ENOMEM;
+	}
+	out->node = node;
+	out->n = n;
+	return BF_OK;
+}
+
+void bf_ranked_free(bf_ranked_t *r)
+{
+	free(r->node);
+	memset(r, 0, sizeof *r);
+}

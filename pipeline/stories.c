@@ -1,0 +1,391 @@
+/* stories.c - article near-copies and story grouping (see bf_stories.h).
+ *
+ * Both steps link articles with a union-find whose root is the smallest
+ * article, fed with verified pairs in a fixed order, so the grouping does
+ * not depend on the thread count.  Neither step compares all pairs:
+ *  - copies come from an inverted index cluster -> articles;
+ *  - content links come from MinHash LSH over each article's top terms. */
+#include "bf_stories.h"
+#include "bf_artvec.h"
+#include "bf_lsh.h"
+#include "bf_lshlink.h"
+#include "bf_minhash.h"
+#include "bf_shingle.h"
+#include "bf_stock.h"
+#include "bf_uf.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Two articles are copies when shared clusters / min(clusters of each) is
+ * at least this ("most of their sentences"). */
+#define BF_COPY_OVERLAP 0.5
+/* ... and they share at least this many clusters (or all of the smaller). */
+#define COPY_MIN_SHARED 2u
+/* Clusters carried by more articles than this are stock phrases, not
+ * evidence of copying; leaving them out bounds the inverted-index work. */
+#define COPY_MAX_CLUSTER_ARTICLES 1000u
+/* Articles per parallel work unit (fixed, so results concatenate in order). */
+#define ART_CHUNK 1024u
+/* Story links: candidates are article pairs whose top-term sets
+ * (bf_artvec.h) agree in an LSH band tuned for Jaccard STORY_LSH_JACCARD,
+ * kept when the tf-idf cosine of their vectors is at least STORY_COSINE. */
+#define STORY_LSH_JACCARD 0.15
+#define STORY_COSINE 0.35
+
+typedef struct {
+	uint32_t a, b;
+} apair_t;
+
+typedef struct {
+	apair_t *p;
+	size_t n, cap;
+	bool oom;
+} pairbuf_t;
+
+static void pair_push(pairbuf_t *pb, uint32_t a, uint32_t b)
+{
+	if (pb->n == pb->cap) {
+		size_t nc = pb->cap ? pb->cap * 2 : 256;
+		apair_t *np = realloc(pb->p, nc * sizeof *np);
+		if (!np) {
+			pb->oom = true;
+			return;
+		}
+		pb->p = np;
+		pb->cap = nc;
+	}
+	pb->p[pb->n++] = (apair_t){ a, b };
+}
+
+/* CSR of uint32 lists. */
+typedef struct {
+	uint64_t *off;
+	uint32_t *v;
+} csr32_t;
+
+static void csr_free(csr32_t *m)
+{
+	free(m->off);
+	free(m->v);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Distinct non-stock clusters of each article, ascending. */
+static bool article_clusters(csr32_t *m, const bf_corpus_t *c, const bf_dedup_t *d,
+                             const uint8_t *stock)
+{
+	m->off = malloc((c->n_art + 1) * sizeof *m->off);
+	m->v = malloc((c->n_sent ? c->n_sent : 1) * sizeof *m->v);
+	if (!m->off || !m->v)
+		return false;
+	uint64_t o = 0;
+	for (size_t a = 0; a < c->n_art; a++) {
+		m->off[a] = o;
+		const bf_article_t *ar = &c->art[a];
+		uint32_t *dst = m->v + o;
+		uint32_t m_ = 0;
+		for (uint32_t i = 0; i < ar->n_sent; i++) {
+			uint32_t cl = d->cluster_of[ar->first_sent + i];
+			if (!stock[cl])
+				dst[m_++] = cl;
+		}
+		qsort(dst, m_, sizeof *dst, cmp_u32);
+		uint32_t k = 0;
+		for (uint32_t i = 0; i < m_; i++)
+			if (k == 0 || dst[k - 1] != dst[i])
+				dst[k++] = dst[i];
+		o += k;
+	}
+	m->off[c->n_art] = o;
+	return true;
+}
+
+/* Articles of each cluster carried by 2..COPY_MAX_CLUSTER_ARTICLES
+ * articles, ascending (counting sort over article_clusters). */
+static bool cluster_articles(csr32_t *m, const csr32_t *ac, size_t n_art,
+                             const bf_dedup_t *d)
+{
+	size_t nc = d->n_clusters;
+	m->off = calloc(nc + 1, sizeof *m->off);
+	if (!m->off)
+		return false;
+	for (uint64_t i = 0; i < ac->off[n_art]; i++) {
+		uint32_t cl = ac->v[i];
+		if (d->cl_support[cl] >= 2 && d->cl_support[cl] <= COPY_MAX_CLUSTER_ARTICLES)
+			m->off[cl + 1]++;
+	}
+	for (size_t i = 0; i < nc; i++)
+		m->off[i + 1] += m->off[i];
+	m->v = malloc((m->off[nc] ? m->off[nc] : 1) * sizeof *m->v);
+	uint64_t *fill = malloc((nc ? nc : 1) * sizeof *fill);
+	if (!m->v || !fill) {
+		free(fill);
+		return false;
+	}
+	memcpy(fill, m->off, nc * sizeof *fill);
+	for (size_t a = 0; a < n_art; a++)
+		for (uint64_t i = ac->off[a]; i < ac->off[a + 1]; i++) {
+			uint32_t cl = ac->v[i];
+			if (d->cl_support[cl] >= 2 && d->cl_support[cl] <= COPY_MAX_CLUSTER_ARTICLES)
+				m->v[fill[cl]++] = (uint32_t)a;
+		}
+	free(fill);
+	return true;
+}
+
+/* Copy pairs (a < b) of article a, counted through the inverted index with
+ * a per-thread counter array (cnt, all zero on entry and exit). */
+static void copies_of(uint32_t a, const csr32_t *ac, const csr32_t *ca,
+                      uint32_t *cnt, uint32_t *touched, pairbuf_t *out)
+{
+	size_t n_touched = 0;
+	for (uint64_t i = ac->off[a]; i < ac->off[a + 1]; i++) {
+		uint32_t cl = ac->v[i];
+		for (uint64_t j = ca->off[cl]; j < ca->off[cl + 1]; j++) {
+			uint32_t b = ca->v[j];
+			if (b <= a)
+				continue;
+			if (cnt[b]++ == 0)
+				touched[n_touched++] = b;
+		}
+	}
+	qsort(touched, n_touched, sizeof *touched, cmp_u32);
+	uint64_t na = ac->off[a + 1] - ac->off[a];
+	for (size_t t = 0; t < n_touched; t++) {
+		uint32_t b = touched[t];
+		uint64_t nb = ac->off[b + 1] - ac->off[b];
+		uint64_t mn = na < nb ? na : nb;
+		uint64_t shared = cnt[b];
+		cnt[b] = 0;
+		if (shared >= (mn < COPY_MIN_SHARED ? mn : COPY_MIN_SHARED) &&
+		    (double)shared >= BF_COPY_OVERLAP * (double)mn)
+			pair_push(out, a, b);
+	}
+}
+
+/* Finds copy pairs and merges them into uf; fills st->copy_of. */
+static bool find_copies(bf_stories_t *st, const bf_corpus_t *c,
+                        const bf_dedup_t *d, int nt, bf_uf_t *uf)
+{
+	csr32_t ac = { 0 }, ca = { 0 };
+	size_t n = c->n_art, n_chunks = (n + ART_CHUNK - 1) / ART_CHUNK;
+	pairbuf_t *pb = calloc(n_chunks ? n_chunks : 1, sizeof *pb);
+	bool ok = pb && article_clusters(&ac, c, d, st->cl_stock) &&
+	          cluster_articles(&ca, &ac, n, d);
+#pragma omp parallel num_threads(nt) if (ok)
+	{
+		uint32_t *cnt = calloc(n ? n : 1, sizeof *cnt);
+		uint32_t *touched = malloc((n ? n : 1) * sizeof *touched);
+#pragma omp for schedule(dynamic, 1)
+		for (long ch = 0; ch < (long)n_chunks; ch++) {
+			size_t lo = (size_t)ch * ART_CHUNK, hi = lo + ART_CHUNK < n ? lo + ART_CHUNK : n;
+			for (size_t a = lo; a < hi && cnt && touched; a++)
+				copies_of((uint32_t)a, &ac, &ca, cnt, touched, &pb[ch]);
+			if (!cnt || !touched)
+				pb[ch].oom = true;
+		}
+		free(cnt);
+		free(touched);
+	}
+	for (size_t ch = 0; ok && ch < n_chunks; ch++) {
+		ok = !pb[ch].oom;
+		for (size_t i = 0; ok && i < pb[ch].n; i++)
+			bf_uf_union(uf, pb[ch].p[i].a, pb[ch].p[i].b);
+		st->n_copy_pairs += pb[ch].n;
+	}
+	for (size_t ch = 0; pb && ch < n_chunks; ch++)
+		free(pb[ch].p);
+	free(pb);
+	csr_free(&ac);
+	csr_free(&ca);
+	for (size_t a = 0; ok && a < n; a++)
+		st->copy_of[a] = bf_uf_find(uf, (uint32_t)a);
+	return ok;
+}
+
+static bool verify_story(const void *ctx, uint32_t a, uint32_t b)
+{
+	return bf_artvec_cosine(ctx, a, b) >= STORY_COSINE;
+}
+
+/* Links articles whose content vectors are close (LSH candidates only). */
+static bool link_content(bf_stories_t *st, const bf_artvec_t *v,
+                         const bf_stories_opts_t *o, bf_uf_t *uf)
+{
+	size_t n = v->n_art;
+	int nt = o->n_threads > 0 ? o->n_threads : 1;
+	uint32_t *sig = malloc((n ? n : 1) * o->n_perm * sizeof *sig);
+	bf_minhash_t *mh = bf_minhash_create(o->n_perm, o->seed ^ 0x73746f72ull);
+	bool ok = sig && mh;
+	if (ok) {
+#pragma omp parallel for schedule(dynamic, 256) num_threads(nt)
+		for (long a = 0; a < (long)n; a++) {
+			uint64_t h[BF_ARTVEC_TOP];
+			const bf_tw_t *tw = bf_artvec_of(v, (uint32_t)a);
+			for (uint32_t i = 0; i < v->n[a]; i++)
+				h[i] = tw[i].term;
+			bf_minhash_sign(mh, h, v->n[a], sig + (size_t)a * o->n_perm);
+		}
+		bf_lsh_params_t p = bf_lsh_choose(STORY_LSH_JACCARD, o->n_perm, 0.5, 0.5);
+		bf_lshlink_counts_t lc = { 0 };
+		ok = bf_lsh_link(sig, n, o->n_perm, p, o->seed, nt, verify_story, v,
+		                 uf, &lc) == BF_OK;
+		st->n_story_links = lc.n_links;
+	}
+	free(sig);
+	bf_minhash_free(mh);
+	return ok;
+}
+
+typedef struct {
+	uint32_t root;      /* union-find root = first article */
+	uint32_t n_art;
+	uint32_t n_src;
+} story_key_t;
+
+static int cmp_story(const void *a, const void *b)
+{
+	const story_key_t *x = a, *y = b;
+	if (x->n_art != y->n_art)
+		return x->n_art > y->n_art ? -1 : 1;
+	if (x->n_src != y->n_src)
+		return x->n_src > y->n_src ? -1 : 1;
+	return (x->root > y->root) - (x->root < y->root);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Distinct sources of the articles arts[0..n); an article with no source
+ * counts as its own.  names: scratch for n pointers. */
+static uint32_t count_sources(const bf_corpus_t *c, const uint32_t *arts,
+                              size_t n, const char **names)
+{
+	size_t k = 0;
+	uint32_t anon = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = bf_art_source(c, arts[i]);
+		if (s && *s)
+			names[k++] = s;
+		else
+			anon++;
+	}
+	qsort(names, k, sizeof *names, cmp_str);
+	uint32_t d = 0;
+	for (size_t i = 0; i < k; i++)
+		d += (i == 0 || strcmp(names[i], names[i - 1]) != 0);
+	return d + anon;
+}
+
+/* Stories from the union-find components, numbered by rank. */
+static bool number_stories(bf_stories_t *st, const bf_corpus_t *c, bf_uf_t *uf)
+{
+	size_t n = c->n_art;
+	uint32_t *slot = malloc((n ? n : 1) * sizeof *slot); /* root -> story key */
+	story_key_t *sk = malloc((n ? n : 1) * sizeof *sk);
+	const char **names = malloc((n ? n : 1) * sizeof *names);
+	st->st_off = calloc(n + 1, sizeof *st->st_off);
+	st->st_art = malloc((n ? n : 1) * sizeof *st->st_art);
+	bool ok = slot && sk && names && st->st_off && st->st_art;
+	size_t ns = 0;
+	for (size_t a = 0; ok && a < n; a++) {
+		uint32_t r = bf_uf_find(uf, (uint32_t)a);
+		if (r == a) {
+			slot[a] = (uint32_t)ns;
+			sk[ns++] = (story_key_t){ (uint32_t)a, 0, 0 };
+		}
+		sk[slot[r]].n_art++;
+	}
+	/* group articles by component (components in root order) */
+	uint64_t *fill = calloc(ns + 1, sizeof *fill);
+	ok = ok && fill;
+	for (size_t i = 0; ok && i < ns; i++)
+		fill[i + 1] = fill[i] + sk[i].n_art;
+	for (size_t a = 0; ok && a < n; a++)
+		st->st_art[fill[slot[bf_uf_find(uf, (uint32_t)a)]]++] = (uint32_t)a;
+	for (size_t i = 0; ok && i < ns; i++)
+		sk[i].n_src = count_sources(c, st->st_art + fill[i] - sk[i].n_art,
+		                            sk[i].n_art, names);
+	if (ok) {
+		qsort(sk, ns, sizeof *sk, cmp_story);
+		st->n_stories = ns;
+		st->st_sources = malloc((ns ? ns : 1) * sizeof *st->st_sources);
+		ok = st->st_sources != NULL;
+	}
+	/* lay the stories out again in rank order */
+	for (size_t i = 0; ok && i < ns; i++) {
+		slot[sk[i].root] = (uint32_t)i;
+		st->st_sources[i] = sk[i].n_src;
+		st->st_off[i + 1] = st->st_off[i] + sk[i].n_art;
+	}
+	memcpy(fill, st->st_off, ok ? (ns + 1) * sizeof *fill : 0);
+	for (size_t a = 0; ok && a < n; a++) {
+		uint32_t s = slot[bf_uf_find(uf, (uint32_t)a)];
+		st->story_of[a] = s;
+		st->st_art[fill[s]++] = (uint32_t)a;
+	}
+	free(fill);
+	free(slot);
+	free(sk);
+	free(names);
+	return ok;
+}
+
+bf_status_t bf_stories_build(bf_stories_t *st, const bf_corpus_t *c,
+                             const bf_features_t *f, const bf_dedup_t *d,
+                             const bf_stories_opts_t *o)
+{
+	memset(st, 0, sizeof *st);
+	size_t n = c->n_art;
+	st->n_art = n;
+	st->story_of = malloc((n ? n : 1) * sizeof *st->story_of);
+	st->copy_of = malloc((n ? n : 1) * sizeof *st->copy_of);
+	st->cl_stock = malloc(d->n_clusters ? d->n_clusters : 1);
+	bf_uf_t uf = { 0 };
+	bf_artvec_t v = { 0 };
+	int nt = o->n_threads > 0 ? o->n_threads : 1;
+	bool ok = st->story_of && st->copy_of && st->cl_stock &&
+	          bf_uf_init(&uf, n) == BF_OK &&
+	          bf_artvec_build(&v, c, f, d, NULL, nt) == BF_OK;
+	if (ok)
+		st->n_stock = bf_stock_find(c, d, &v, st->cl_stock, nt);
+	bf_artvec_free(&v);
+	ok = ok && find_copies(st, c, d, nt, &uf);
+	if (ok && o->one_story) {
+		for (size_t a = 1; a < n; a++)
+			bf_uf_union(&uf, 0, (uint32_t)a);
+	} else if (ok) {
+		/* vectors again, without stock text, for grouping by content */
+		ok = bf_artvec_build(&v, c, f, d, st->cl_stock, nt) == BF_OK &&
+		     link_content(st, &v, o, &uf);
+		bf_artvec_free(&v);
+	}
+	ok = ok && number_stories(st, c, &uf);
+	bf_uf_destroy(&uf);
+	if (!ok) {
+		bf_stories_free(st);
+		return BF_ENOMEM;
+	}
+	return BF_OK;
+}
+
+void bf_stories_free(bf_stories_t *st)
+{
+	free(st->story_of);
+	free(st->st_off);
+	free(st->st_art);
+	free(st->st_sources);
+	free(st->copy_of);
+	free(st->cl_stock);
+	memset(st, 0, sizeof *st);
+}

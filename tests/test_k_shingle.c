@@ -1,0 +1,247 @@
+/* test_k_shingle.c - shingle hashing and exact set similarity vs references. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "bf_shingle.h"
+#include "testutil.h"
+
+#define SEED 0x5eedu
+
+/* Splits s at single spaces into spans, as bf_normalize's output is. */
+static size_t split_words(const char *s, bf_span_t *tok, size_t cap)
+{
+	size_t n = 0, len = strlen(s), beg = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || s[i] == ' ') {
+			if (i > beg) {
+				assert_true(n < cap);
+				tok[n].off = (uint32_t)beg;
+				tok[n].len = (uint32_t)(i - beg);
+				n++;
+			}
+			beg = i + 1;
+		}
+	}
+	return n;
+}
+
+static uint64_t xxh(const char *s)
+{
+	return XXH3_64bits_withSeed(s, strlen(s), SEED);
+}
+
+static void test_count(void **state)
+{
+	(void)state;
+	assert_int_equal(bf_shingle_count(0, 1), 0);
+	assert_int_equal(bf_shingle_count(0, 3), 0);
+	assert_int_equal(bf_shingle_count(1, 1), 1);
+	assert_int_equal(bf_shingle_count(4, 1), 4);
+	assert_int_equal(bf_shingle_count(2, 3), 1);
+	assert_int_equal(bf_shingle_count(3, 3), 1);
+	assert_int_equal(bf_shingle_count(4, 3), 2);
+	assert_int_equal(bf_shingle_count(4, 5), 1);
+	assert_int_equal(bf_shingle_count(100, 3), 98);
+}
+
+static void test_hash_substrings(void **state)
+{
+	(void)state;
+	const char *s = "the quick brown fox";
+	bf_span_t tok[8];
+	uint64_t out[8];
+	size_t n = split_words(s, tok, 8);
+	assert_int_equal(n, 4);
+
+	memset(out, 0, sizeof out);
+	assert_int_equal(bf_shingle_hash(s, tok, n, 3, SEED, out), 2);
+	assert_true(out[0] == xxh("the quick brown"));
+	assert_true(out[1] == xxh("quick brown fox"));
+	assert_true(out[2] == 0); /* nothing written past the count */
+
+	assert_int_equal(bf_shingle_hash(s, tok, n, 5, SEED, out), 1);
+	assert_true(out[0] == xxh("the quick brown fox"));
+
+	assert_int_equal(bf_shingle_hash(s, tok, n, 4, SEED, out), 1);
+	assert_true(out[0] == xxh("the quick brown fox"));
+
+	assert_int_equal(bf_shingle_hash(s, tok, n, 1, SEED, out), 4);
+	assert_true(out[0] == xxh("the"));
+	assert_true(out[3] == xxh("fox"));
+
+	/* The seed is used, not a fixed one. */
+	bf_shingle_hash(s, tok, n, 3, SEED + 1, out);
+	assert_true(out[0] != xxh("the quick brown"));
+	assert_true(out[0] == XXH3_64bits_withSeed("the quick brown", 15,
+	                                           SEED + 1));
+
+	out[0] = 42;
+	assert_int_equal(bf_shingle_hash(s, tok, 0, 3, SEED, out), 0);
+	assert_true(out[0] == 42);
+}
+
+/* Spans must be honoured even when the words are not at the start of the
+ * buffer, and repeated shingles hash equal. */
+static void test_hash_offsets_and_repeats(void **state)
+{
+	(void)state;
+	const char *s = "a b a b a b";
+	bf_span_t tok[8];
+	uint64_t out[8];
+	size_t n = split_words(s, tok, 8);
+	assert_int_equal(n, 6);
+	/* skip the first word: hash "b a b a b" */
+	assert_int_equal(bf_shingle_hash(s, tok + 1, n - 1, 2, SEED, out), 4);
+	assert_true(out[0] == xxh("b a"));
+	assert_true(out[1] == xxh("a b"));
+	assert_true(out[2] == out[0]);
+	assert_true(out[3] == out[1]);
+	assert_int_equal(bf_hashset_make(out, 4), 2);
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+	return (a > b) - (a < b);
+}
+
+static size_t ref_make(uint64_t *h, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(h, n, sizeof *h, cmp_u64);
+	size_t m = 1;
+	for (size_t i = 1; i < n; i++)
+		if (h[i] != h[m - 1])
+			h[m++] = h[i];
+	return m;
+}
+
+/* Values from a pool of n_distinct random hashes (0 = unrestricted); the
+ * mask variant shares high bytes to drive the radix sort to deep levels. */
+static void fill(bf_test_rng_t *rng, uint64_t *h, size_t n, size_t n_distinct,
+                 uint64_t mask)
+{
+	for (size_t i = 0; i < n; i++) {
+		/* pool members are spread over 64 bits by an odd multiplier */
+		uint64_t v = n_distinct ? (bf_test_rand(rng) % n_distinct) *
+		                                  0x9E3779B97F4A7C15ull
+		                        : bf_test_rand(rng);
+		h[i] = v & mask;
+	}
+}
+
+static void test_hashset_make(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = {0, 1, 2, 3, 31, 32, 33, 34, 257, 1000,
+	                               100000};
+	static const uint64_t masks[] = {~0ull, 0xffull, 0xff00000000000000ull,
+	                                 0x00000000000fffffull, 0};
+	bf_test_rng_t rng = {11};
+	size_t cap = 100000;
+	uint64_t *h = malloc(cap * sizeof *h);
+	uint64_t *ref = malloc(cap * sizeof *ref);
+	assert_non_null(h);
+	assert_non_null(ref);
+	for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+		size_t n = sizes[si];
+		for (size_t mi = 0; mi < sizeof masks / sizeof *masks; mi++) {
+			/* pool 0 = all distinct; small pools = many repeats */
+			size_t pools[] = {0, 1, 2, n / 2 + 1, n / 50 + 1};
+			for (size_t pi = 0; pi < 5; pi++) {
+				fill(&rng, h, n, pools[pi], masks[mi]);
+				memcpy(ref, h, n * sizeof *h);
+				size_t m_ref = ref_make(ref, n);
+				size_t m = bf_hashset_make(h, n);
+				assert_int_equal(m, m_ref);
+				assert_memory_equal(h, ref, m * sizeof *h);
+			}
+		}
+	}
+	/* already sorted, reversed, and all equal */
+	size_t n = 5000;
+	for (size_t i = 0; i < n; i++)
+		h[i] = (uint64_t)i << 40;
+	assert_int_equal(bf_hashset_make(h, n), n);
+	for (size_t i = 0; i < n; i++)
+		assert_true(h[i] == (uint64_t)i << 40);
+	for (size_t i = 0; i < n; i++)
+		h[i] = (uint64_t)(n - i) * 3;
+	assert_int_equal(bf_hashset_make(h, n), n);
+	for (size_t i = 0; i < n; i++)
+		assert_true(h[i] == (uint64_t)(i + 1) * 3);
+	for (size_t i = 0; i < n; i++)
+		h[i] = UINT64_MAX;
+	assert_int_equal(bf_hashset_make(h, n), 1);
+	assert_true(h[0] == UINT64_MAX);
+	free(h);
+	free(ref);
+}
+
+static size_t brute_intersect(const uint64_t *a, size_t na, const uint64_t *b,
+                              size_t nb)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			c += a[i] == b[j];
+	return c;
+}
+
+static void test_intersect_jaccard(void **state)
+{
+	(void)state;
+	enum { CAP = 400, N_TRIALS = 2000 };
+	uint64_t a[CAP], b[CAP];
+	bf_test_rng_t rng = {12};
+	for (int t = 0; t < N_TRIALS; t++) {
+		/* draws from a small pool so the sets overlap by varying amounts */
+		size_t pool = 1 + bf_test_rand(&rng) % 500;
+		size_t na = bf_test_rand(&rng) % CAP;
+		size_t nb = bf_test_rand(&rng) % CAP;
+		if (t % 10 == 0)
+			na = 0;
+		for (size_t i = 0; i < na; i++)
+			a[i] = (bf_test_rand(&rng) % pool) * 0x9E3779B97F4A7C15ull;
+		for (size_t i = 0; i < nb; i++)
+			b[i] = (bf_test_rand(&rng) % pool) * 0x9E3779B97F4A7C15ull;
+		na = bf_hashset_make(a, na);
+		nb = bf_hashset_make(b, nb);
+		size_t c = brute_intersect(a, na, b, nb);
+		assert_int_equal(bf_hashset_intersect(a, na, b, nb), c);
+		assert_int_equal(bf_hashset_intersect(b, nb, a, na), c);
+		double j = na + nb ? (double)c / (double)(na + nb - c) : 1.0;
+		assert_true(bf_jaccard_sorted(a, na, b, nb) == j);
+		assert_true(bf_jaccard_sorted(b, nb, a, na) == j);
+		assert_true(bf_jaccard_sorted(a, na, a, na) == 1.0);
+	}
+	/* fixed cases */
+	const uint64_t x[] = {1, 2, 3, 4}, y[] = {3, 4, 5, 6, 7, 8};
+	assert_int_equal(bf_hashset_intersect(x, 4, y, 6), 2);
+	assert_true(bf_jaccard_sorted(x, 4, y, 6) == 2.0 / 8.0);
+	assert_true(bf_jaccard_sorted(x, 0, y, 0) == 1.0);
+	assert_true(bf_jaccard_sorted(x, 4, y, 0) == 0.0);
+	assert_true(bf_jaccard_sorted(x, 2, y, 6) == 0.0);
+	const uint64_t big[] = {0, UINT64_MAX - 1, UINT64_MAX};
+	const uint64_t top[] = {UINT64_MAX};
+	assert_int_equal(bf_hashset_intersect(big, 3, top, 1), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_hash_substrings),
+		cmocka_unit_test(test_hash_offsets_and_repeats),
+		cmocka_unit_test(test_hashset_make),
+		cmocka_unit_test(test_intersect_jaccard),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
