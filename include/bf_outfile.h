@@ -2,7 +2,9 @@
  *
  * A named output is written to a temporary file in the same directory and
  * renamed over the target only after every byte was written, flushed and
- * synced, so a reader (or a crash) never sees half a briefing. */
+ * synced, so a reader (or a crash) never sees half a briefing.  The file
+ * gets mode 0644 less the umask.  A target that exists and is neither a
+ * regular file nor a directory (/dev/null, a fifo) is written directly. */
 #ifndef BF_OUTFILE_H
 #define BF_OUTFILE_H
 

@@ -47,7 +47,7 @@ BAD=tests/data/bad
 "$BIN" -j2 --stats "$T/bad.stats" -o "$T/bad.md" "$BAD" 2> "$T/bad.err"
 check "bad inputs: exit 0 and a briefing" grep -q '^## 1\. ' "$T/bad.md"
 check "bad inputs: skip counts by reason" $CHECK stats "$T/bad.stats" \
-	input.skipped.malformed_json=1 input.skipped.no_text=1 input.skipped.zstd=1 \
+	input.skipped.malformed_json=1 input.skipped.no_text=1 input.skipped.bad_zstd=1 \
 	input.skipped.empty=1 input.skipped.binary=1 input.utf8_repaired=1
 check "bad inputs: read = used + skipped" python3 -c "
 import json,sys; s=json.load(open('$T/bad.stats'))['input']
