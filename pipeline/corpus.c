@@ -133,6 +133,24 @@ uint32_t bf_count_words(const char *s)
 	return n;
 }
 
+/* Cuts an outlet's name off the end of its headline ("Stocks rally |
+ * The Daily Star" from source "The Daily Star"): a briefing puts titles of
+ * many outlets side by side, and the suffix says nothing about the story. */
+static void strip_title_source(char *title, const char *source)
+{
+	static const char *const SEP[] = { " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", ": " };
+	size_t tl = strlen(title), sl = strlen(source);
+	if (sl == 0 || tl <= sl || strcmp(title + tl - sl, source) != 0)
+		return;
+	for (size_t i = 0; i < sizeof SEP / sizeof *SEP; i++) {
+		size_t pl = strlen(SEP[i]);
+		if (tl >= sl + pl + 1 && !memcmp(title + tl - sl - pl, SEP[i], pl)) {
+			title[tl - sl - pl] = '\0';
+			return;
+		}
+	}
+}
+
 /* Appends one segmented article to the corpus, or counts it skipped. */
 static bool append_one(loader_t *L, const pending_t *p)
 {
@@ -213,6 +231,8 @@ static int on_record(void *ud, const bf_record_t *r)
 	p->source = put_str(L, r->source);
 	p->url = put_str(L, r->url);
 	p->date = put_str(L, r->date);
+	if (p->title != SIZE_MAX && p->source != SIZE_MAX)
+		strip_title_source(L->arena + p->title, L->arena + p->source);
 	p->text = arena_put(&L->arena, &L->arena_len, &L->arena_cap, r->text,
 	                    r->text_len, SIZE_MAX, &L->oom);
 	if (!L->oom) {

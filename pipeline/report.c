@@ -245,7 +245,7 @@ static void md_story(FILE *out, const bf_run_t *r, size_t i)
 		fputs("- ", out);
 		md_item_text(out, pick_text(r->c, p));
 		fprintf(out, " *(%" PRIu32 " %s)*\n", p->support,
-		        plural(p->support, "source", "sources"));
+		        plural(p->support, "article", "articles"));
 	}
 	putc('\n', out);
 	md_articles(out, r, so->story);

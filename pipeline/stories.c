@@ -33,7 +33,7 @@
  * (bf_artvec.h) agree in an LSH band tuned for Jaccard STORY_LSH_JACCARD,
  * kept when the tf-idf cosine of their vectors is at least STORY_COSINE. */
 #define STORY_LSH_JACCARD 0.15
-#define STORY_COSINE 0.35
+#define STORY_COSINE 0.3
 
 typedef struct {
 	uint32_t a, b;

@@ -10,8 +10,9 @@ not share code with.
       no two chosen sentences are near-duplicates
   check_briefing.py support BRIEFING.json TEXT N
       TEXT is in the briefing with support N
-  check_briefing.py clusters CLUSTERS.jsonl K LOW
-      every cluster is connected by pairs of Jaccard >= LOW
+  check_briefing.py clusters CLUSTERS.jsonl K LOW [MIN]
+      every cluster is connected by pairs of Jaccard >= LOW, and there are
+      at least MIN clusters (default 1)
   check_briefing.py stats STATS.json KEY=VALUE...
       dotted keys of the stats object equal the values
 """
@@ -76,7 +77,7 @@ def support(path, text, n):
     fail("sentence not in briefing: %r" % text)
 
 
-def clusters(path, k, low):
+def clusters(path, k, low, at_least):
     n = 0
     for line in open(path):
         c = json.loads(line)
@@ -94,6 +95,8 @@ def clusters(path, k, low):
         if len(seen) != len(texts):
             fail("cluster %d is not connected at Jaccard %.2f" % (c["cluster"], low))
         n += 1
+    if n < at_least:
+        fail("%d clusters, expected at least %d" % (n, at_least))
     print("%d clusters connected" % n)
 
 
@@ -115,7 +118,7 @@ def main():
     elif cmd == "support":
         support(args[0], args[1], int(args[2]))
     elif cmd == "clusters":
-        clusters(args[0], int(args[1]), float(args[2]))
+        clusters(args[0], int(args[1]), float(args[2]), int(args[3]) if len(args) > 3 else 1)
     elif cmd == "stats":
         stats(args[0], args[1:])
     else:

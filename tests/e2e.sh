@@ -29,7 +29,6 @@ check "seeds: -j1 and -j2 give byte-identical JSON" cmp "$T/j1.json" "$T/j2.json
 check "seeds: -j1 and -j2 give identical --clusters/--groups/--sentences" \
 	sh -c "cmp '$T/c1' '$T/c2' && cmp '$T/g1' '$T/g2' && cmp '$T/s1' '$T/s2'"
 check "seeds: no two chosen sentences are near-duplicates" $CHECK nodup "$T/j1.json" 3 0.5
-check "seeds: every cluster connected by exact Jaccard >= 0.5 links" $CHECK clusters "$T/c1" 3 0.5
 "$BIN" -q -j1 -f txt -w 60 "$SEEDS" > "$T/seeds.txt"
 check "seeds: txt format within the word budget" \
 	sh -c "[ \$(wc -w < '$T/seeds.txt') -le 60 ] && [ \$(wc -w < '$T/seeds.txt') -ge 30 ]"
@@ -41,6 +40,7 @@ PLANT="Zelenskyy and Trump agreed on Sunday in Florida that a 20-point peace fra
 for f in 000 002 004; do printf '\n%s\n' "$PLANT" >> "$T/planted/$f"_*.txt; done
 "$BIN" -q -f json --clusters "$T/pc" "$T/planted" > "$T/planted.json"
 check "planted sentence is chosen with support 3" $CHECK support "$T/planted.json" "$PLANT" 3
+check "planted: its cluster is reported, connected by exact Jaccard >= 0.5" $CHECK clusters "$T/pc" 3 0.5 1
 
 # --- bad inputs: skipped with reasons, warned, still a briefing -------------
 BAD=tests/data/bad
@@ -56,6 +56,18 @@ check "bad inputs: one warning per bad record" \
 	sh -c "[ \$(grep -c 'warning' '$T/bad.err') -eq 5 ]"
 check "bad inputs: warning names file and line" grep -q 'malformed.jsonl:[0-9]' "$T/bad.err"
 check "bad inputs: --strict exits 3" status_is 3 "$BIN" -q --strict "$BAD"
+
+# --- titles: an outlet's name is cut off its headline ----------------------
+python3 - "$T/titled.jsonl" <<'PY'
+import json, sys
+body = ("The city council approved a new budget for public parks on Monday evening. "
+        "The plan adds three playgrounds and repairs the old river trail. "
+        "Council members said the work should start in the spring.")
+with open(sys.argv[1], "w") as f:
+    f.write(json.dumps({"id": "t1", "source": "The Daily Star", "title": "Council backs parks budget | The Daily Star", "text": body}) + "\n")
+PY
+"$BIN" -q "$T/titled.jsonl" > "$T/titled.md"
+check "title: outlet suffix removed" grep -qx '## 1\. Council backs parks budget' "$T/titled.md"
 
 # --- stdin, options, exit codes, atomic output ------------------------------
 check "stdin '-' reads JSON Lines" sh -c "cat '$BAD/good.jsonl' | '$BIN' -q -f txt - | grep -q ."

@@ -269,8 +269,8 @@ static const char WANT_MD[] =
 	"\n"
 	"*2 articles from 2 sources*\n"
 	"\n"
-	"- The storm reached the coast on Monday night. *(2 sources)*\n"
-	"- \\# Power is out in 3 towns. *(1 source)*\n"
+	"- The storm reached the coast on Monday night. *(2 articles)*\n"
+	"- \\# Power is out in 3 towns. *(1 article)*\n"
 	"\n"
 	"Articles: a-1, b-2\n"
 	"\n"
@@ -280,7 +280,7 @@ static const char WANT_MD[] =
 	"*1 article from 1 source*\n"
 	"\n"
 	"- 12\\. Markets fell sharply as traders weighed the storm damage "
-	"across the whole region… *(1 source)*\n"
+	"across the whole region… *(1 article)*\n"
 	"\n"
 	"Articles: c-3\n";
 
