@@ -49,11 +49,18 @@ typedef struct {
 	uint64_t n_drop[BF_DROP__COUNT]; /* segmentation drops, by reason */
 } bf_corpus_t;
 
+/* Called after each batch of articles is appended, with the new sentences
+ * [s0, s1), while their text is at hand.  Returns BF_OK to go on. */
+typedef bf_status_t (*bf_corpus_batch_fn)(void *ud, const bf_corpus_t *c,
+                                          size_t s0, size_t s1);
+
 /* Reads every input into c (zero it first).  n_threads: OpenMP threads for
- * segmentation.  Warnings for skipped records go to log.  Returns BF_OK or
- * BF_ENOMEM. */
+ * segmentation.  Warnings for skipped records go to log.  on_batch (may be
+ * NULL) sees every batch in input order.  Returns BF_OK or the first error
+ * (BF_ENOMEM, or what on_batch returned). */
 bf_status_t bf_corpus_load(bf_corpus_t *c, const char *const *inputs,
-                           size_t n_inputs, int n_threads, bf_log_t *log);
+                           size_t n_inputs, int n_threads, bf_log_t *log,
+                           bf_corpus_batch_fn on_batch, void *ud);
 void bf_corpus_free(bf_corpus_t *c);
 
 /* Accessors: NUL-terminated strings, NULL for absent optional fields. */

@@ -1,7 +1,7 @@
 /* bf_dedup.h - near-duplicate sentence clusters.
  *
- * 1. Exact duplicates (equal normalized text) collapse into one "type".
- * 2. Each type gets a MinHash signature (bf_minhash.h).
+ * 1. Exact duplicates (equal normalized text) share a "type" and 2. each
+ *    type has MinHash band keys: both made by bf_features_add.
  * 3. LSH banding (bf_lsh.h) with bands x rows chosen for the threshold; each
  *    band's keys are radix sorted and runs of equal keys give candidates.
  * 4. Every candidate pair is verified by the exact Jaccard of the two shingle
@@ -17,8 +17,6 @@
 
 typedef struct {
 	double threshold;  /* Jaccard */
-	uint32_t n_perm;
-	uint64_t seed;
 	int n_threads;
 } bf_dedup_opts_t;
 
@@ -26,8 +24,9 @@ typedef struct {
 	size_t n_sent;
 	size_t n_types;        /* distinct normalized texts */
 	size_t n_clusters;     /* clusters (size 1 included) */
-	uint32_t *type_of;     /* n_sent: type of each sentence */
-	uint32_t *type_rep;    /* n_types: first sentence of each type */
+	const uint32_t *type_of;  /* n_sent: type of each sentence (owned by
+	                             the features) */
+	const uint32_t *type_rep; /* n_types: first sentence of each type (ditto) */
 	uint32_t *cluster_of;  /* n_sent: cluster of each sentence */
 	uint32_t *cl_first;    /* n_clusters: first sentence of each cluster */
 	uint32_t *cl_size;     /* n_clusters: sentences in each cluster */

@@ -1,54 +1,121 @@
-/* bf_features.h - per-sentence features: shingle sets, exact-text keys and
- * content terms.
+/* bf_features.h - exact-text types and their features, computed while the
+ * input streams in.
  *
- * For every sentence: the normalized words (bf_normalize), the sorted set of
- * word K-gram shingle hashes (bf_shingle_hash), a 128-bit key of the
- * normalized text (equal keys = exact duplicates), and the sorted set of
- * content terms (stemmed words that are not stop words, hashed) used by
- * ranking and story grouping.  Computed in parallel over fixed chunks of
- * sentences and concatenated in chunk order, so the arrays are identical at
- * any thread count. */
+ * Every sentence is normalized (bf_normalize) and keyed by XXH3-128 of its
+ * normalized text; sentences with equal keys are exact duplicates and share
+ * one "type", numbered in order of first sentence.  Features are kept per
+ * type, not per sentence (a dump repeats most of its text):
+ *   - the sorted set of word K-gram shingle hashes (bf_shingle_hash), for
+ *     exact Jaccard verification;
+ *   - MinHash band keys (bf_minhash.h, bf_lsh.h): the signature itself is
+ *     never stored, only one 32-bit key per band;
+ *   - the sorted set of content terms (stemmed words that are not stop
+ *     words, hashed) for ranking and story grouping.
+ * Batches are added in input order; inside a batch, normalization and the
+ * features of new types are computed in parallel over fixed chunks and
+ * appended in chunk order, while types are assigned sequentially, so every
+ * array is identical at any thread count. */
 #ifndef BF_FEATURES_H
 #define BF_FEATURES_H
 
 #include "bf_common.h"
 #include "bf_corpus.h"
+#include "bf_lsh.h"
+#include "bf_minhash.h"
 
 typedef struct {
 	uint64_t lo, hi;
 } bf_key128_t;
 
+typedef struct bf_feat_scratch bf_feat_scratch_t; /* per-thread, private */
+
 typedef struct {
-	size_t n;             /* sentences */
-	uint64_t *sh_off;     /* n+1 offsets into sh */
-	uint64_t *sh;         /* shingle hash sets, ascending per sentence */
-	uint64_t *term_off;   /* n+1 offsets into term */
-	uint64_t *term;       /* content-term hash sets, ascending per sentence */
-	bf_key128_t *key;     /* n exact-text keys (XXH3-128 of normalized text) */
-	uint32_t *n_norm_words; /* words after normalization */
+	/* settings */
+	unsigned k;              /* words per shingle */
+	uint64_t seed;
+	uint32_t n_perm;
+	bf_lsh_params_t lsh;     /* bands x rows for the threshold */
+	int n_threads;
+	bf_minhash_t *mh;
+	/* per sentence */
+	size_t n;                /* sentences seen */
+	size_t cap;
+	uint32_t *type_of;       /* type of each sentence */
+	/* per type */
+	size_t n_types, cap_types;
+	uint32_t *type_rep;      /* first sentence of each type */
+	uint32_t *type_words;    /* words after normalization */
+	uint64_t *sh_off;        /* n_types+1 offsets into sh */
+	uint64_t *sh;            /* shingle sets, ascending per type */
+	size_t sh_cap;
+	uint64_t *term_off;      /* n_types+1 offsets into term */
+	uint64_t *term;          /* content-term sets, ascending per type */
+	size_t term_cap;
+	uint32_t *band;          /* n_types x lsh.bands band keys */
+	/* exact-text table (key -> type), freed by bf_features_finish */
+	bf_key128_t *tab_key;
+	uint32_t *tab_type;
+	size_t tab_cap;
+	bf_feat_scratch_t *scratch; /* n_threads */
+	double seconds;          /* wall time spent in bf_features_add */
 } bf_features_t;
 
-/* Computes features of every sentence of c.  k: words per shingle; seed:
- * hash seed.  Returns BF_OK or BF_ENOMEM. */
-bf_status_t bf_features_compute(bf_features_t *f, const bf_corpus_t *c,
-                                unsigned k, uint64_t seed, int n_threads);
+/* Prepares f (any previous contents are ignored).  threshold: the
+ * near-duplicate Jaccard threshold, which fixes the LSH bands x rows.
+ * Returns BF_OK or BF_ENOMEM. */
+bf_status_t bf_features_init(bf_features_t *f, unsigned k, uint64_t seed,
+                             uint32_t n_perm, double threshold, int n_threads);
+
+/* Adds sentences [s0, s1) of c, which must be the next ones (s0 == f->n)
+ * and whose text must be readable.  Returns BF_OK or BF_ENOMEM. */
+bf_status_t bf_features_add(bf_features_t *f, const bf_corpus_t *c, size_t s0,
+                            size_t s1);
+
+/* Drops what is needed only while adding (the exact-text table, scratch). */
+void bf_features_finish(bf_features_t *f);
 void bf_features_free(bf_features_t *f);
 
+/* Weights of the false-positive and false-negative areas when choosing
+ * bands x rows: every candidate is verified exactly, so a false positive
+ * costs one set intersection while a false negative loses a duplicate for
+ * good; recall is weighted higher. */
+#define BF_LSH_FP_WEIGHT 0.3
+#define BF_LSH_FN_WEIGHT 0.7
+
+/* Per type. */
+static inline size_t bf_type_n_sh(const bf_features_t *f, size_t t)
+{
+	return (size_t)(f->sh_off[t + 1] - f->sh_off[t]);
+}
+static inline const uint64_t *bf_type_sh(const bf_features_t *f, size_t t)
+{
+	return f->sh + f->sh_off[t];
+}
+static inline size_t bf_type_n_term(const bf_features_t *f, size_t t)
+{
+	return (size_t)(f->term_off[t + 1] - f->term_off[t]);
+}
+static inline const uint64_t *bf_type_term(const bf_features_t *f, size_t t)
+{
+	return f->term + f->term_off[t];
+}
+
+/* Per sentence (through its type). */
 static inline size_t bf_feat_n_sh(const bf_features_t *f, size_t s)
 {
-	return (size_t)(f->sh_off[s + 1] - f->sh_off[s]);
+	return bf_type_n_sh(f, f->type_of[s]);
 }
 static inline const uint64_t *bf_feat_sh(const bf_features_t *f, size_t s)
 {
-	return f->sh + f->sh_off[s];
+	return bf_type_sh(f, f->type_of[s]);
 }
 static inline size_t bf_feat_n_term(const bf_features_t *f, size_t s)
 {
-	return (size_t)(f->term_off[s + 1] - f->term_off[s]);
+	return bf_type_n_term(f, f->type_of[s]);
 }
 static inline const uint64_t *bf_feat_term(const bf_features_t *f, size_t s)
 {
-	return f->term + f->term_off[s];
+	return bf_type_term(f, f->type_of[s]);
 }
 
 #endif

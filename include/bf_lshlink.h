@@ -24,8 +24,20 @@ typedef struct {
 	uint64_t n_links;      /* verified pairs that joined two sets */
 } bf_lshlink_counts_t;
 
-/* sig: n signatures of n_perm values; uf: n items.  Returns BF_OK or
- * BF_ENOMEM. */
+/* Writes the keys of band `band` for items [lo, lo+n) into out[0..n):
+ * out[i].id = lo + i.  Called in parallel on disjoint ranges. */
+typedef void (*bf_band_keys_fn)(const void *ctx, uint32_t band, size_t lo,
+                                size_t n, bf_bandkey_t *out);
+
+/* n items, bands bands whose keys come from keys_fn; uf: n items.  Returns
+ * BF_OK or BF_ENOMEM. */
+bf_status_t bf_lsh_link_keys(size_t n, uint32_t bands, bf_band_keys_fn keys_fn,
+                             const void *kctx, int n_threads,
+                             bf_verify_fn verify, const void *vctx,
+                             bf_uf_t *uf, bf_lshlink_counts_t *counts);
+
+/* The same with keys from signatures: sig holds n signatures of n_perm
+ * values, banded by p and hashed with seed (bf_lsh_band_keys). */
 bf_status_t bf_lsh_link(const uint32_t *sig, size_t n, uint32_t n_perm,
                         bf_lsh_params_t p, uint64_t seed, int n_threads,
                         bf_verify_fn verify, const void *ctx, bf_uf_t *uf,

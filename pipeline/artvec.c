@@ -94,7 +94,9 @@ static size_t max_article_terms(const bf_corpus_t *c, const bf_features_t *f)
 	size_t mx = 1;
 	for (size_t a = 0; a < c->n_art; a++) {
 		const bf_article_t *ar = &c->art[a];
-		size_t n = f->term_off[ar->first_sent + ar->n_sent] - f->term_off[ar->first_sent];
+		size_t n = 0;
+		for (uint32_t i = 0; i < ar->n_sent; i++)
+			n += bf_feat_n_term(f, ar->first_sent + i);
 		mx = n > mx ? n : mx;
 	}
 	return mx;

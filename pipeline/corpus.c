@@ -37,6 +37,9 @@ typedef struct {
 	size_t arena_len, arena_cap;
 	bf_segment_t *seg; /* one per thread */
 	bool oom;
+	bf_corpus_batch_fn on_batch;
+	void *ud;
+	bf_status_t batch_status;
 } loader_t;
 
 static bool grow(void **buf, size_t *cap, size_t need, size_t elem)
@@ -205,8 +208,13 @@ static bool flush_batch(loader_t *L)
 #pragma omp parallel for schedule(dynamic, 16) num_threads(L->n_threads) reduction(&& : ok)
 	for (long i = 0; i < n; i++)
 		ok = segment_one(&L->p[i], L->arena, &L->seg[omp_get_thread_num()]) && ok;
+	size_t s0 = L->c->n_sent;
 	for (size_t i = 0; ok && i < L->n; i++)
 		ok = append_one(L, &L->p[i]);
+	if (ok && L->on_batch && L->c->n_sent > s0) {
+		L->batch_status = L->on_batch(L->ud, L->c, s0, L->c->n_sent);
+		ok = L->batch_status == BF_OK;
+	}
 	for (size_t i = 0; i < L->n; i++) {
 		free(L->p[i].sents);
 		free(L->p[i].where);
@@ -264,9 +272,11 @@ static void on_skip(void *ud, bf_skip_reason_t why, const char *where,
 }
 
 bf_status_t bf_corpus_load(bf_corpus_t *c, const char *const *inputs,
-                           size_t n_inputs, int n_threads, bf_log_t *log)
+                           size_t n_inputs, int n_threads, bf_log_t *log,
+                           bf_corpus_batch_fn on_batch, void *ud)
 {
-	loader_t L = { .c = c, .log = log, .n_threads = n_threads > 0 ? n_threads : 1 };
+	loader_t L = { .c = c, .log = log, .n_threads = n_threads > 0 ? n_threads : 1,
+	               .on_batch = on_batch, .ud = ud, .batch_status = BF_OK };
 	L.seg = calloc((size_t)L.n_threads, sizeof *L.seg);
 	if (!L.seg)
 		return BF_ENOMEM;
@@ -281,7 +291,8 @@ bf_status_t bf_corpus_load(bf_corpus_t *c, const char *const *inputs,
 	free(L.seg);
 	free(L.p);
 	free(L.arena);
-	return rc == 0 ? BF_OK : BF_ENOMEM;
+	/* a failing batch hook says why; anything else that stops is memory */
+	return rc == 0 ? BF_OK : L.batch_status != BF_OK ? L.batch_status : BF_ENOMEM;
 }
 
 void bf_corpus_free(bf_corpus_t *c)

@@ -1,14 +1,12 @@
-/* dedup.c - near-duplicate sentence clusters: exact collapse, MinHash, LSH
- * banding, exact verification, union-find.  See bf_dedup.h for the outline.
+/* dedup.c - near-duplicate sentence clusters: LSH banding over the types'
+ * MinHash band keys, exact verification, union-find.  See bf_dedup.h.
  *
- * Determinism: types are numbered by first sentence; signatures are written
- * per type; each band is sorted by (key, id); candidate pairs are generated
- * in that order, verified in parallel into a flag array and merged in order;
- * the union-find root is the smallest type.  Nothing depends on threads. */
+ * Determinism: types are numbered by first sentence; each band is sorted by
+ * (key, id); candidate pairs are generated in that order, verified in
+ * parallel into a flag array and merged in order; the union-find root is the
+ * smallest type.  Nothing depends on the thread count. */
 #include "bf_dedup.h"
-#include "bf_lsh.h"
 #include "bf_lshlink.h"
-#include "bf_minhash.h"
 #include "bf_shingle.h"
 #include "bf_uf.h"
 
@@ -16,67 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Weights of the false-positive and false-negative areas when choosing
- * bands x rows.  Every candidate is verified exactly, so a false positive
- * costs one cheap set intersection while a false negative loses a duplicate
- * for good: recall is weighted higher. */
-#define LSH_FP_WEIGHT 0.3
-#define LSH_FN_WEIGHT 0.7
-
-typedef struct {
-	bf_key128_t key;
-	uint32_t sent;
-} keyed_t;
-
-static int cmp_keyed(const void *a, const void *b)
-{
-	const keyed_t *x = a, *y = b;
-	if (x->key.hi != y->key.hi)
-		return x->key.hi < y->key.hi ? -1 : 1;
-	if (x->key.lo != y->key.lo)
-		return x->key.lo < y->key.lo ? -1 : 1;
-	return (x->sent > y->sent) - (x->sent < y->sent);
-}
-
-/* Exact duplicates: sentences with equal normalized-text keys share a type;
- * types are numbered in order of their first sentence. */
-static bool make_types(bf_dedup_t *d, const bf_features_t *f)
-{
-	size_t n = f->n;
-	keyed_t *k = malloc((n ? n : 1) * sizeof *k);
-	uint32_t *first = malloc((n ? n : 1) * sizeof *first);
-	if (!k || !first) {
-		free(k);
-		free(first);
-		return false;
-	}
-	for (size_t s = 0; s < n; s++)
-		k[s] = (keyed_t){ f->key[s], (uint32_t)s };
-	qsort(k, n, sizeof *k, cmp_keyed);
-	/* first[s] = first sentence with the same text as s */
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		while (j < n && k[j].key.lo == k[i].key.lo && k[j].key.hi == k[i].key.hi)
-			first[k[j++].sent] = k[i].sent;
-		i = j;
-	}
-	free(k);
-	d->n_types = 0;
-	for (size_t s = 0; s < n; s++) {
-		if (first[s] == s) {
-			d->type_rep[d->n_types] = (uint32_t)s;
-			d->type_of[s] = (uint32_t)d->n_types++;
-		} else {
-			d->type_of[s] = d->type_of[first[s]];
-		}
-	}
-	free(first);
-	return true;
-}
-
 typedef struct {
 	const bf_features_t *f;
-	const bf_dedup_t *d;
 	double threshold;
 } verify_ctx_t;
 
@@ -85,30 +24,18 @@ typedef struct {
 static bool verify(const void *ctx, uint32_t ta, uint32_t tb)
 {
 	const verify_ctx_t *v = ctx;
-	uint32_t a = v->d->type_rep[ta], b = v->d->type_rep[tb];
-	return bf_jaccard_sorted(bf_feat_sh(v->f, a), bf_feat_n_sh(v->f, a),
-	                         bf_feat_sh(v->f, b), bf_feat_n_sh(v->f, b)) >= v->threshold;
+	return bf_jaccard_sorted(bf_type_sh(v->f, ta), bf_type_n_sh(v->f, ta),
+	                         bf_type_sh(v->f, tb), bf_type_n_sh(v->f, tb)) >= v->threshold;
 }
 
-/* MinHash signature of every type (one row per type). */
-static uint32_t *sign_types(const bf_dedup_t *d, const bf_features_t *f,
-                            const bf_dedup_opts_t *o)
+/* Band keys stored by the features (32 bits each, widened). */
+static void type_band_keys(const void *ctx, uint32_t band, size_t lo, size_t n,
+                           bf_bandkey_t *out)
 {
-	bf_minhash_t *mh = bf_minhash_create(o->n_perm, o->seed);
-	uint32_t *sig = malloc((d->n_types ? d->n_types : 1) * o->n_perm * sizeof *sig);
-	if (!mh || !sig) {
-		bf_minhash_free(mh);
-		free(sig);
-		return NULL;
-	}
-#pragma omp parallel for schedule(dynamic, 1024) num_threads(o->n_threads > 0 ? o->n_threads : 1)
-	for (long t = 0; t < (long)d->n_types; t++) {
-		uint32_t s = d->type_rep[t];
-		bf_minhash_sign(mh, bf_feat_sh(f, s), bf_feat_n_sh(f, s),
-		                sig + (size_t)t * o->n_perm);
-	}
-	bf_minhash_free(mh);
-	return sig;
+	const bf_features_t *f = ctx;
+	const uint32_t *k = f->band + lo * f->lsh.bands + band;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (bf_bandkey_t){ k[i * f->lsh.bands], (uint32_t)(lo + i), 0 };
 }
 
 /* Dense cluster ids in order of first sentence, sizes and support. */
@@ -153,29 +80,21 @@ bf_status_t bf_dedup_run(bf_dedup_t *d, const bf_features_t *f,
                          const bf_corpus_t *c, const bf_dedup_opts_t *o)
 {
 	memset(d, 0, sizeof *d);
-	size_t n = f->n;
-	d->n_sent = n;
-	bf_lsh_params_t p = bf_lsh_choose(o->threshold, o->n_perm, LSH_FP_WEIGHT,
-	                                  LSH_FN_WEIGHT);
-	d->bands = p.bands;
-	d->rows = p.rows;
-	d->type_of = malloc((n ? n : 1) * sizeof *d->type_of);
-	d->type_rep = malloc((n ? n : 1) * sizeof *d->type_rep);
-	d->cluster_of = malloc((n ? n : 1) * sizeof *d->cluster_of);
-	if (!d->type_of || !d->type_rep || !d->cluster_of || !make_types(d, f)) {
-		bf_dedup_free(d);
-		return BF_ENOMEM;
-	}
+	d->n_sent = f->n;
+	d->n_types = f->n_types;
+	d->type_of = f->type_of;
+	d->type_rep = f->type_rep;
+	d->bands = f->lsh.bands;
+	d->rows = f->lsh.rows;
+	d->cluster_of = malloc((f->n ? f->n : 1) * sizeof *d->cluster_of);
 	bf_uf_t uf = { 0 };
-	uint32_t *sig = sign_types(d, f, o);
-	verify_ctx_t vc = { f, d, o->threshold };
+	verify_ctx_t vc = { f, o->threshold };
 	bf_lshlink_counts_t lc = { 0 };
-	bool good = sig && bf_uf_init(&uf, d->n_types) == BF_OK &&
-	            bf_lsh_link(sig, d->n_types, o->n_perm, p, o->seed, o->n_threads,
-	                        verify, &vc, &uf, &lc) == BF_OK;
+	bool good = d->cluster_of && bf_uf_init(&uf, d->n_types) == BF_OK &&
+	            bf_lsh_link_keys(d->n_types, d->bands, type_band_keys, f,
+	                             o->n_threads, verify, &vc, &uf, &lc) == BF_OK;
 	d->n_candidates = lc.n_candidates;
 	d->n_links = lc.n_links;
-	free(sig);
 	good = good && number_clusters(d, c, &uf);
 	bf_uf_destroy(&uf);
 	if (!good) {
@@ -187,8 +106,6 @@ bf_status_t bf_dedup_run(bf_dedup_t *d, const bf_features_t *f,
 
 void bf_dedup_free(bf_dedup_t *d)
 {
-	free(d->type_of);
-	free(d->type_rep);
 	free(d->cluster_of);
 	free(d->cl_first);
 	free(d->cl_size);

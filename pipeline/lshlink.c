@@ -30,10 +30,10 @@ static size_t band_pairs(const bf_bandkey_t *k, size_t n, bf_uf_t *uf,
 	return np;
 }
 
-bf_status_t bf_lsh_link(const uint32_t *sig, size_t n, uint32_t n_perm,
-                        bf_lsh_params_t p, uint64_t seed, int n_threads,
-                        bf_verify_fn verify, const void *ctx, bf_uf_t *uf,
-                        bf_lshlink_counts_t *counts)
+bf_status_t bf_lsh_link_keys(size_t n, uint32_t bands, bf_band_keys_fn keys_fn,
+                             const void *kctx, int n_threads,
+                             bf_verify_fn verify, const void *vctx,
+                             bf_uf_t *uf, bf_lshlink_counts_t *counts)
 {
 	bf_bandkey_t *keys = malloc((n ? n : 1) * sizeof *keys);
 	bf_bandkey_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
@@ -41,19 +41,18 @@ bf_status_t bf_lsh_link(const uint32_t *sig, size_t n, uint32_t n_perm,
 	unsigned char *ok = malloc(2 * n + 1);
 	bool good = keys && tmp && pairs && ok;
 	int nt = n_threads > 0 ? n_threads : 1;
-	for (uint32_t band = 0; good && band < p.bands; band++) {
+	for (uint32_t band = 0; good && band < bands; band++) {
 #pragma omp parallel for schedule(static) num_threads(nt)
 		for (long lo = 0; lo < (long)n; lo += KEY_SLICE) {
 			size_t cnt = n - (size_t)lo < KEY_SLICE ? n - (size_t)lo : KEY_SLICE;
-			bf_lsh_band_keys(sig + (size_t)lo * n_perm, cnt, n_perm, band,
-			                 p.rows, (uint32_t)lo, seed, keys + lo);
+			keys_fn(kctx, band, (size_t)lo, cnt, keys + lo);
 		}
 		bf_bandkey_sort(keys, n, tmp);
 		size_t np = band_pairs(keys, n, uf, pairs);
 		counts->n_candidates += np;
 #pragma omp parallel for schedule(dynamic, 1024) num_threads(nt)
 		for (long i = 0; i < (long)np; i++)
-			ok[i] = verify(ctx, pairs[i].a, pairs[i].b);
+			ok[i] = verify(vctx, pairs[i].a, pairs[i].b);
 		for (size_t i = 0; i < np; i++)
 			if (ok[i])
 				counts->n_links += (uint64_t)bf_uf_union(uf, pairs[i].a, pairs[i].b);
@@ -63,4 +62,28 @@ bf_status_t bf_lsh_link(const uint32_t *sig, size_t n, uint32_t n_perm,
 	free(pairs);
 	free(ok);
 	return good ? BF_OK : BF_ENOMEM;
+}
+
+typedef struct {
+	const uint32_t *sig;
+	uint32_t n_perm, rows;
+	uint64_t seed;
+} sig_keys_t;
+
+static void sig_keys(const void *ctx, uint32_t band, size_t lo, size_t n,
+                     bf_bandkey_t *out)
+{
+	const sig_keys_t *k = ctx;
+	bf_lsh_band_keys(k->sig + lo * k->n_perm, n, k->n_perm, band, k->rows,
+	                 (uint32_t)lo, k->seed, out);
+}
+
+bf_status_t bf_lsh_link(const uint32_t *sig, size_t n, uint32_t n_perm,
+                        bf_lsh_params_t p, uint64_t seed, int n_threads,
+                        bf_verify_fn verify, const void *ctx, bf_uf_t *uf,
+                        bf_lshlink_counts_t *counts)
+{
+	sig_keys_t k = { sig, n_perm, p.rows, seed };
+	return bf_lsh_link_keys(n, p.bands, sig_keys, &k, n_threads, verify, ctx,
+	                        uf, counts);
 }

@@ -47,12 +47,25 @@ static void ctx_free(ctx_t *x)
 	bf_corpus_free(&x->c);
 }
 
-/* Runs every stage; returns false (after logging) on failure. */
-static bool run_stages(ctx_t *x, const bf_options_t *o, int nt)
+static bf_status_t add_features(void *ud, const bf_corpus_t *c, size_t s0,
+                                size_t s1)
+{
+	return bf_features_add(ud, c, s0, s1);
+}
+
+/* Reading, segmentation and per-type features, which run batch by batch
+ * while the input streams in. */
+static bool load(ctx_t *x, const bf_options_t *o, int nt)
 {
 	double t = now_s();
-	bf_status_t st = bf_corpus_load(&x->c, o->inputs, o->n_inputs, nt, &x->log);
-	x->run.stage_s[BF_STAGE_INGEST] = now_s() - t;
+	bf_status_t st = bf_features_init(&x->f, o->shingle, o->seed, o->num_perm,
+	                                  o->threshold, nt);
+	if (st == BF_OK)
+		st = bf_corpus_load(&x->c, o->inputs, o->n_inputs, nt, &x->log,
+		                    add_features, &x->f);
+	bf_features_finish(&x->f);
+	x->run.stage_s[BF_STAGE_FEATURES] = x->f.seconds;
+	x->run.stage_s[BF_STAGE_INGEST] = now_s() - t - x->f.seconds;
 	if (st != BF_OK) {
 		bf_log_error(&x->log, "reading input: %s", bf_status_str(st));
 		return false;
@@ -61,15 +74,19 @@ static bool run_stages(ctx_t *x, const bf_options_t *o, int nt)
 		bf_log_error(&x->log, "no usable article in the input");
 		return false;
 	}
+	return true;
+}
+
+/* Runs every stage; returns false (after logging) on failure. */
+static bool run_stages(ctx_t *x, const bf_options_t *o, int nt)
+{
+	if (!load(x, o, nt))
+		return false;
 	bf_log_progress(&x->log, "%zu articles, %zu sentences; folding duplicates",
 	                x->c.n_art, x->c.n_sent);
-	t = now_s();
-	st = bf_features_compute(&x->f, &x->c, o->shingle, o->seed, nt);
-	x->run.stage_s[BF_STAGE_FEATURES] = now_s() - t;
-	t = now_s();
-	bf_dedup_opts_t dopt = { o->threshold, o->num_perm, o->seed, nt };
-	if (st == BF_OK)
-		st = bf_dedup_run(&x->d, &x->f, &x->c, &dopt);
+	double t = now_s();
+	bf_dedup_opts_t dopt = { o->threshold, nt };
+	bf_status_t st = bf_dedup_run(&x->d, &x->f, &x->c, &dopt);
 	x->run.stage_s[BF_STAGE_DEDUP] = now_s() - t;
 	t = now_s();
 	bf_stories_opts_t sopt = { o->stories == 1, o->num_perm, o->seed, nt };
