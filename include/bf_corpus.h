@@ -13,6 +13,7 @@
 #include "bf_common.h"
 #include "bf_ingest.h"
 #include "bf_segment.h"
+#include "bf_textstore.h"
 #include "bf_log.h"
 
 #define BF_NO_STR UINT64_MAX /* an absent optional string */
@@ -28,8 +29,8 @@ typedef struct {
 } bf_article_t;
 
 typedef struct {
-	uint64_t text;     /* offset into corpus->text, NUL-terminated, white
-	                      space runs squeezed to one space */
+	uint64_t text;     /* offset in corpus->ts (NUL-terminated, white
+	                      space runs squeezed to one space) */
 	uint32_t text_len; /* bytes */
 	uint32_t article;  /* owning article */
 	uint32_t pos;      /* index within the article, from 0 */
@@ -41,8 +42,8 @@ typedef struct {
 	size_t n_art, cap_art;
 	bf_sentence_t *sent;
 	size_t n_sent, cap_sent;
-	char *text;              /* sentence texts */
-	size_t text_len, text_cap;
+	bf_textstore_t ts;       /* sentence texts, compressed once a batch
+	                            has been seen by on_batch */
 	char *meta;              /* article strings */
 	size_t meta_len, meta_cap;
 	bf_ingest_counts_t in;   /* what ingest read and skipped */
@@ -69,6 +70,9 @@ const char *bf_art_title(const bf_corpus_t *c, uint32_t a);
 const char *bf_art_source(const bf_corpus_t *c, uint32_t a);
 const char *bf_art_url(const bf_corpus_t *c, uint32_t a);
 const char *bf_art_date(const bf_corpus_t *c, uint32_t a);
+/* Sentence text: valid until a few other blocks of text are read by the
+ * same thread (bf_textstore.h); call from threads numbered below the
+ * n_threads given to bf_corpus_load. */
 const char *bf_sent_text(const bf_corpus_t *c, uint32_t s);
 
 /* Words of s separated by single spaces (as corpus sentence texts are). */

@@ -9,6 +9,7 @@
 #include "bf_entities.h"
 
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,19 +182,15 @@ static bool append_one(loader_t *L, const pending_t *p)
 		.first_sent = (uint32_t)c->n_sent, .n_sent = p->n_sents,
 	};
 #undef META
-	if (!grow((void **)&c->text, &c->text_cap, c->text_len + p->sents_len, 1))
-		return false;
 	const char *s = p->sents;
-	for (uint32_t i = 0; i < p->n_sents; i++) {
+	for (uint32_t i = 0; i < p->n_sents && !oom; i++) {
 		size_t n = strlen(s);
 		bf_sentence_t *t = &c->sent[c->n_sent++];
-		t->text = c->text_len;
+		oom = bf_textstore_append(&c->ts, s, n, &t->text) != BF_OK;
 		t->text_len = (uint32_t)n;
 		t->article = (uint32_t)c->n_art;
 		t->pos = i;
 		t->n_words = bf_count_words(s);
-		memcpy(c->text + c->text_len, s, n + 1);
-		c->text_len += n + 1;
 		s += n + 1;
 	}
 	c->art[c->n_art++] = art;
@@ -215,6 +212,8 @@ static bool flush_batch(loader_t *L)
 		L->batch_status = L->on_batch(L->ud, L->c, s0, L->c->n_sent);
 		ok = L->batch_status == BF_OK;
 	}
+	/* the batch has been seen: its text can be packed away */
+	ok = ok && bf_textstore_seal(&L->c->ts, L->n_threads) == BF_OK;
 	for (size_t i = 0; i < L->n; i++) {
 		free(L->p[i].sents);
 		free(L->p[i].where);
@@ -278,8 +277,10 @@ bf_status_t bf_corpus_load(bf_corpus_t *c, const char *const *inputs,
 	loader_t L = { .c = c, .log = log, .n_threads = n_threads > 0 ? n_threads : 1,
 	               .on_batch = on_batch, .ud = ud, .batch_status = BF_OK };
 	L.seg = calloc((size_t)L.n_threads, sizeof *L.seg);
-	if (!L.seg)
+	if (!L.seg || bf_textstore_init(&c->ts, L.n_threads) != BF_OK) {
+		free(L.seg);
 		return BF_ENOMEM;
+	}
 	bf_ingest_cb_t cb = { on_record, on_skip, &L };
 	int rc = bf_ingest_run(inputs, n_inputs, &cb, &c->in);
 	if (rc == 0 && !flush_batch(&L))
@@ -299,7 +300,7 @@ void bf_corpus_free(bf_corpus_t *c)
 {
 	free(c->art);
 	free(c->sent);
-	free(c->text);
+	bf_textstore_free(&c->ts);
 	free(c->meta);
 	memset(c, 0, sizeof *c);
 }
@@ -314,4 +315,14 @@ const char *bf_art_title(const bf_corpus_t *c, uint32_t a) { return meta_str(c, 
 const char *bf_art_source(const bf_corpus_t *c, uint32_t a) { return meta_str(c, c->art[a].source); }
 const char *bf_art_url(const bf_corpus_t *c, uint32_t a) { return meta_str(c, c->art[a].url); }
 const char *bf_art_date(const bf_corpus_t *c, uint32_t a) { return meta_str(c, c->art[a].date); }
-const char *bf_sent_text(const bf_corpus_t *c, uint32_t s) { return c->text + c->sent[s].text; }
+const char *bf_sent_text(const bf_corpus_t *c, uint32_t s)
+{
+	const char *t = bf_textstore_get(&c->ts, c->sent[s].text);
+	if (!t) {
+		/* only a failed allocation of a 64 KiB block gets here; going on
+		 * would print a briefing with holes in it */
+		fprintf(stderr, "briefing: error: out of memory reading sentence text\n");
+		abort();
+	}
+	return t;
+}

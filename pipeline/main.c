@@ -142,6 +142,13 @@ static bool write_outputs(ctx_t *x, const bf_options_t *o)
 		{ o->groups_path, bf_report_groups },
 	};
 	bool ok = true;
+	/* --clusters reads texts out of order: unpack them once rather than
+	 * decompress a block per member */
+	if ((o->clusters_path || o->sentences_path) &&
+	    bf_textstore_unpack(&x->c.ts) != BF_OK) {
+		bf_log_error(&x->log, "out of memory unpacking sentence texts");
+		return false;
+	}
 	for (size_t i = 0; ok && i < sizeof side / sizeof *side; i++)
 		if (side[i].path)
 			ok = write_one(side[i].path, side[i].fn, &x->run, &x->log);

@@ -32,7 +32,7 @@ typedef struct {
 	bf_run_t r;
 	bf_article_t art[MAX_ART];
 	bf_sentence_t sent[MAX_SENT];
-	char text[ARENA], meta[ARENA];
+	char meta[ARENA];
 	uint32_t cluster_of[MAX_SENT], cl_size[MAX_SENT], cl_first[MAX_SENT];
 	uint32_t story_of[MAX_ART], st_art[MAX_ART], st_sources[MAX_ART];
 	uint32_t copy_of[MAX_ART];
@@ -69,14 +69,14 @@ static void add_sent(fix_t *x, const char *t)
 {
 	bf_article_t *a = &x->art[x->c.n_art - 1];
 	size_t n = strlen(t) + 1;
-	assert_true(x->c.n_sent < MAX_SENT && x->c.text_len + n <= ARENA);
-	memcpy(x->text + x->c.text_len, t, n);
+	uint64_t off;
+	assert_true(x->c.n_sent < MAX_SENT);
+	assert_int_equal(bf_textstore_append(&x->c.ts, t, n - 1, &off), BF_OK);
 	x->sent[x->c.n_sent++] = (bf_sentence_t){
-		.text = x->c.text_len, .text_len = (uint32_t)(n - 1),
+		.text = off, .text_len = (uint32_t)(n - 1),
 		.article = (uint32_t)(x->c.n_art - 1), .pos = a->n_sent++,
 		.n_words = bf_count_words(t),
 	};
-	x->c.text_len += n;
 }
 
 static const char S4[] = "12. Markets fell sharply as traders weighed the "
@@ -88,7 +88,7 @@ static void fix_corpus(fix_t *x)
 {
 	x->c.art = x->art;
 	x->c.sent = x->sent;
-	x->c.text = x->text;
+	assert_int_equal(bf_textstore_init(&x->c.ts, 1), BF_OK);
 	x->c.meta = x->meta;
 	add_art(x, "a-1", "Storm hits coast", "Wire", "2025-03-04T10:00:00Z");
 	add_sent(x, "The storm reached the coast on Monday night.");
@@ -177,6 +177,7 @@ static int teardown(void **state)
 	fix_t *x = *state;
 	for (size_t i = 0; i < MAX_SENT; i++)
 		free(x->pick[i].cut_text);
+	bf_textstore_free(&x->c.ts);
 	free(x);
 	return 0;
 }

@@ -1,0 +1,86 @@
+/* test_textstore.c - compressed sentence texts read back exactly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bf_textstore.h"
+#include "testutil.h"
+
+#define N_TEXTS 20000
+
+/* Text i: a sentence-like string whose length and content depend on i, so
+ * texts straddle every block boundary position. */
+static size_t make_text(size_t i, char *buf)
+{
+	static const char *const W[] = { "storm", "market", "said", "Kyiv", "rates",
+	                                 "caf\xC3\xA9", "on", "Monday" };
+	size_t n = 0, words = 1 + i % 37;
+	for (size_t w = 0; w < words; w++)
+		n += (size_t)sprintf(buf + n, "%s%s%zu", w ? " " : "", W[(i + w) % 8], i * w);
+	return n;
+}
+
+static void test_roundtrip(void **state)
+{
+	(void)state;
+	bf_textstore_t ts;
+	assert_int_equal(bf_textstore_init(&ts, 1), BF_OK);
+	uint64_t *off = malloc(N_TEXTS * sizeof *off);
+	char buf[4096], got_text[4096];
+	assert_non_null(off);
+	for (size_t i = 0; i < N_TEXTS; i++) {
+		size_t n = make_text(i, buf);
+		assert_int_equal(bf_textstore_append(&ts, buf, n, &off[i]), BF_OK);
+		/* readable while open, before any seal */
+		assert_string_equal(bf_textstore_get(&ts, off[i]), buf);
+		if (i % 7000 == 6999)
+			assert_int_equal(bf_textstore_seal(&ts, 1), BF_OK);
+	}
+	assert_int_equal(bf_textstore_seal(&ts, 1), BF_OK);
+	assert_true(ts.n_blk > 4);                       /* several blocks */
+	assert_true(ts.packed_bytes * 2 < ts.raw_bytes); /* really compressed */
+	/* random order, so blocks are evicted and reloaded */
+	bf_test_rng_t rng = { 7 };
+	for (int k = 0; k < 20000; k++) {
+		size_t i = bf_test_rand(&rng) % N_TEXTS;
+		make_text(i, got_text);
+		assert_string_equal(bf_textstore_get(&ts, off[i]), got_text);
+	}
+	assert_int_equal(bf_textstore_unpack(&ts), BF_OK);
+	assert_int_equal(ts.n_blk, 0);
+	for (size_t i = 0; i < N_TEXTS; i++) {
+		make_text(i, got_text);
+		assert_string_equal(bf_textstore_get(&ts, off[i]), got_text);
+	}
+	free(off);
+	bf_textstore_free(&ts);
+}
+
+static void test_empty(void **state)
+{
+	(void)state;
+	bf_textstore_t ts;
+	assert_int_equal(bf_textstore_init(&ts, 2), BF_OK);
+	assert_int_equal(bf_textstore_seal(&ts, 2), BF_OK);
+	assert_int_equal(ts.n_blk, 0);
+	uint64_t off;
+	assert_int_equal(bf_textstore_append(&ts, "", 0, &off), BF_OK);
+	assert_int_equal(bf_textstore_seal(&ts, 2), BF_OK);
+	assert_string_equal(bf_textstore_get(&ts, off), "");
+	bf_textstore_free(&ts);
+	bf_textstore_free(&ts); /* freeing twice is safe */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_empty),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
