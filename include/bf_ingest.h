@@ -60,6 +60,10 @@ typedef struct {
 	void (*on_skip)(void *ud, bf_skip_reason_t why, const char *where,
 	                const char *detail);
 	void *ud;
+	/* Threads that parse JSON Lines (0 or 1: the calling thread alone).
+	 * Records and skips still reach the callbacks in input order, from the
+	 * calling thread. */
+	int n_threads;
 } bf_ingest_cb_t;
 
 typedef struct {

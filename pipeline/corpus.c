@@ -281,7 +281,7 @@ bf_status_t bf_corpus_load(bf_corpus_t *c, const char *const *inputs,
 		free(L.seg);
 		return BF_ENOMEM;
 	}
-	bf_ingest_cb_t cb = { on_record, on_skip, &L };
+	bf_ingest_cb_t cb = { on_record, on_skip, &L, L.n_threads };
 	int rc = bf_ingest_run(inputs, n_inputs, &cb, &c->in);
 	if (rc == 0 && !flush_batch(&L))
 		rc = -1;

@@ -79,6 +79,23 @@ typedef struct {
 	unsigned char *raw;
 } src_t;
 
+/* JSON Lines are parsed in batches, on several threads (jansson parsing is
+ * most of the reading time); lines are handed out in order afterwards. */
+#define PARSE_BATCH_BYTES ((size_t)8 << 20)
+#define PARSE_BATCH_LINES 4096u
+
+enum { LINE_OK, LINE_BAD_UTF8, LINE_TOO_LONG };
+
+typedef struct {
+	buf_t bytes;        /* the lines, each NUL-terminated */
+	size_t *off, *len;  /* each line in bytes */
+	uint64_t *line;     /* line numbers */
+	unsigned char *status, *repaired;
+	json_t **obj;       /* parse results, NULL on error */
+	char (*err)[JSON_ERROR_TEXT_LENGTH];
+	size_t n;
+} jbatch_t;
+
 /* State of one bf_ingest_run: the buffers every file reuses. */
 typedef struct {
 	const bf_ingest_cb_t *cb;
@@ -92,6 +109,7 @@ typedef struct {
 	buf_t where;        /* "FILE:LINE" / "FILE:byte N"; also default ids */
 	buf_t id;           /* an integer id formatted */
 	buf_t path;         /* directory walk: the path being built */
+	jbatch_t jb;        /* JSON lines waiting to be parsed */
 } ingest_t;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -558,35 +576,85 @@ static int jsonl_deliver(ingest_t *st, json_t *o, const char *file,
 	return deliver(st, &rec, repaired);
 }
 
-/* One non-blank line.  Returns 0 to go on, else the value to stop with. */
+/* Queues one non-blank line (or a line status) for parsing.  Returns false
+ * when out of memory. */
+static bool jb_push(ingest_t *st, uint64_t line, const char *p, size_t n,
+                    int status, bool repaired)
+{
+	jbatch_t *jb = &st->jb;
+	size_t at = jb->bytes.len;
+	if (!buf_reserve(&jb->bytes, at + n + 1))
+		return false;
+	memcpy(jb->bytes.p + at, p, n);
+	jb->bytes.p[at + n] = '\0';
+	jb->bytes.len += n + 1;
+	jb->off[jb->n] = at;
+	jb->len[jb->n] = n;
+	jb->line[jb->n] = line;
+	jb->status[jb->n] = (unsigned char)status;
+	jb->repaired[jb->n] = repaired;
+	jb->n++;
+	return true;
+}
+
+static bool jb_full(const jbatch_t *jb)
+{
+	return jb->n == PARSE_BATCH_LINES || jb->bytes.len >= PARSE_BATCH_BYTES;
+}
+
+/* Parses the queued lines in parallel, then hands them out in order.
+ * Returns 0 to go on, else the value to stop with. */
+static int jb_flush(ingest_t *st, const char *file)
+{
+	jbatch_t *jb = &st->jb;
+	int nt = st->cb->n_threads > 1 ? st->cb->n_threads : 1;
+	/* Flags 0: a top-level scalar is refused with jansson's own message,
+	 * "\u0000" is refused too (strings handed out are NUL-terminated). */
+#pragma omp parallel for schedule(dynamic, 16) num_threads(nt)
+	for (long i = 0; i < (long)jb->n; i++) {
+		json_error_t jerr;
+		jb->obj[i] = NULL;
+		if (jb->status[i] != LINE_OK)
+			continue;
+		jb->obj[i] = json_loadb(jb->bytes.p + jb->off[i], jb->len[i], 0, &jerr);
+		if (!jb->obj[i])
+			memcpy(jb->err[i], jerr.text, sizeof jb->err[i]);
+	}
+	char too_long[64];
+	snprintf(too_long, sizeof too_long, "line longer than %zu bytes",
+	         BF_INGEST_MAX_RECORD);
+	int rc = 0;
+	for (size_t i = 0; i < jb->n; i++) {
+		json_t *o = jb->obj[i];
+		const char *where = where_line(st, file, jb->line[i]);
+		if (rc == 0 && jb->status[i] == LINE_BAD_UTF8)
+			skip(st, BF_SKIP_UTF8, where, "more than a quarter of the bytes are not UTF-8");
+		else if (rc == 0 && jb->status[i] == LINE_TOO_LONG)
+			skip(st, BF_SKIP_TOO_LONG, where, too_long);
+		else if (rc == 0 && !o)
+			skip(st, BF_SKIP_JSON, where, jb->err[i]);
+		else if (rc == 0 && !json_is_object(o))
+			skip(st, BF_SKIP_JSON, where, "not a JSON object");
+		else if (rc == 0)
+			rc = jsonl_deliver(st, o, file, jb->line[i], jb->repaired[i]);
+		json_decref(o);
+	}
+	jb->n = 0;
+	jb->bytes.len = 0;
+	return rc;
+}
+
+/* One non-blank line: UTF-8 is checked (and repaired) here, in order; the
+ * JSON is parsed with its batch.  Returns 0 to go on, else the value to
+ * stop with. */
 static int jsonl_line(ingest_t *st, const char *file, uint64_t line,
                       char *p, size_t n)
 {
 	bool repaired = false;
 	int fx = utf8_fix(st, &p, &n, &repaired);
-	if (fx < 0)
+	if (fx < 0 || !jb_push(st, line, p, fx ? 0 : n, fx ? LINE_BAD_UTF8 : LINE_OK, repaired))
 		return -1;
-	if (fx > 0) {
-		skip(st, BF_SKIP_UTF8, where_line(st, file, line),
-		     "more than a quarter of the bytes are not UTF-8");
-		return 0;
-	}
-	/* Flags 0: a top-level scalar is refused with jansson's own message,
-	 * "\u0000" is refused too (strings handed out are NUL-terminated). */
-	json_error_t jerr;
-	json_t *o = json_loadb(p, n, 0, &jerr);
-	if (!o) {
-		skip(st, BF_SKIP_JSON, where_line(st, file, line), jerr.text);
-		return 0;
-	}
-	int rc = 0;
-	if (json_is_object(o))
-		rc = jsonl_deliver(st, o, file, line, repaired);
-	else
-		skip(st, BF_SKIP_JSON, where_line(st, file, line),
-		     "not a JSON object");
-	json_decref(o);
-	return rc;
+	return jb_full(&st->jb) ? jb_flush(st, file) : 0;
 }
 
 static int read_jsonl(ingest_t *st, const char *file, src_t *src)
@@ -604,11 +672,9 @@ static int read_jsonl(ingest_t *st, const char *file, src_t *src)
 	int k;
 	while ((k = lr_next(&r, &p, &n)) == LR_LINE || k == LR_LONG) {
 		if (k == LR_LONG) {
-			char detail[64];
-			snprintf(detail, sizeof detail, "line longer than %zu bytes",
-			         BF_INGEST_MAX_RECORD);
-			skip(st, BF_SKIP_TOO_LONG, where_line(st, file, r.line), detail);
 			seen = true;
+			if (!jb_push(st, r.line, "", 0, LINE_TOO_LONG, false))
+				return -1;
 			continue;
 		}
 		if (r.line == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
@@ -622,6 +688,9 @@ static int read_jsonl(ingest_t *st, const char *file, src_t *src)
 		if (rc)
 			return rc;
 	}
+	int rc = jb_flush(st, file);
+	if (rc)
+		return rc;
 	if (k == LR_NOMEM)
 		return -1;
 	if (k == LR_ERROR)
@@ -939,9 +1008,20 @@ static bool ingest_init(ingest_t *st)
 	st->raw = malloc(CHUNK_LEN);
 	st->chunk = malloc(CHUNK_LEN);
 	st->dctx = ZSTD_createDCtx();
-	if (!st->raw || !st->chunk || !st->dctx ||
+	jbatch_t *jb = &st->jb;
+	jb->off = malloc(PARSE_BATCH_LINES * sizeof *jb->off);
+	jb->len = malloc(PARSE_BATCH_LINES * sizeof *jb->len);
+	jb->line = malloc(PARSE_BATCH_LINES * sizeof *jb->line);
+	jb->status = malloc(PARSE_BATCH_LINES);
+	jb->repaired = malloc(PARSE_BATCH_LINES);
+	jb->obj = malloc(PARSE_BATCH_LINES * sizeof *jb->obj);
+	jb->err = malloc(PARSE_BATCH_LINES * sizeof *jb->err);
+	if (!st->raw || !st->chunk || !st->dctx || !jb->off || !jb->len ||
+	    !jb->line || !jb->status || !jb->repaired || !jb->obj || !jb->err ||
 	    !buf_reserve(&st->id, 32) || !buf_reserve(&st->where, 256))
 		return false;
+	/* jansson's hash seed must be set before threads parse (its docs) */
+	json_object_seed(0);
 	/* Failure only on 32-bit builds, which keep the default limit. */
 	(void)ZSTD_DCtx_setParameter(st->dctx, ZSTD_d_windowLogMax,
 	                             ZSTD_WINDOW_LOG_MAX);
@@ -959,6 +1039,14 @@ static void ingest_free(ingest_t *st)
 	free(st->where.p);
 	free(st->id.p);
 	free(st->path.p);
+	free(st->jb.bytes.p);
+	free(st->jb.off);
+	free(st->jb.len);
+	free(st->jb.line);
+	free(st->jb.status);
+	free(st->jb.repaired);
+	free(st->jb.obj);
+	free(st->jb.err);
 }
 
 int bf_ingest_run(const char *const *inputs, size_t n_inputs,

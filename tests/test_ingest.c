@@ -97,7 +97,7 @@ static int run(sink_t *k, const char *const *inputs, size_t n)
 	size_t stop = k->stop_after;
 	sink_free(k);
 	k->stop_after = stop;
-	bf_ingest_cb_t cb = { on_rec, on_skip, k };
+	bf_ingest_cb_t cb = { on_rec, on_skip, k, 2 }; /* parallel parsing, in-order delivery */
 	int rc = bf_ingest_run(inputs, n, &cb, &k->c);
 	/* every skip reported is counted, and the other way round */
 	uint64_t total = 0;
@@ -960,7 +960,7 @@ static void test_counts_accumulate(void **state)
 	char *dir = bf_test_tmpdir();
 	const char *a = wstr(dir, "a.txt", "one");
 	bf_ingest_counts_t c = { 0 };
-	bf_ingest_cb_t cb = { NULL, NULL, NULL };
+	bf_ingest_cb_t cb = { NULL, NULL, NULL, 0 };
 	const char *in[] = { a, P(dir, "nope.txt") };
 	assert_int_equal(bf_ingest_run(in, 2, &cb, &c), 0);
 	assert_int_equal(bf_ingest_run(in, 2, &cb, &c), 0);
