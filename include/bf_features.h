@@ -5,8 +5,9 @@
  * normalized text; sentences with equal keys are exact duplicates and share
  * one "type", numbered in order of first sentence.  Features are kept per
  * type, not per sentence (a dump repeats most of its text):
- *   - the sorted set of word K-gram shingle hashes (bf_shingle_hash), for
- *     exact Jaccard verification;
+ *   - the sorted set of word K-gram shingle hashes (bf_shingle_hash; their
+ *     upper 32 bits, see bf_hashset_upper32), for exact Jaccard
+ *     verification;
  *   - MinHash band keys (bf_minhash.h, bf_lsh.h): the signature itself is
  *     never stored, only one 32-bit key per band;
  *   - the sorted set of content terms (stemmed words that are not stop
@@ -22,6 +23,7 @@
 #include "bf_corpus.h"
 #include "bf_lsh.h"
 #include "bf_minhash.h"
+#include "bf_shingle.h"
 
 typedef struct {
 	uint64_t lo, hi;
@@ -46,7 +48,7 @@ typedef struct {
 	uint32_t *type_rep;      /* first sentence of each type */
 	uint32_t *type_words;    /* words after normalization */
 	uint64_t *sh_off;        /* n_types+1 offsets into sh */
-	uint64_t *sh;            /* shingle sets, ascending per type */
+	uint32_t *sh;            /* shingle sets (upper 32 bits), ascending */
 	size_t sh_cap;
 	uint64_t *term_off;      /* n_types+1 offsets into term */
 	uint64_t *term;          /* content-term sets, ascending per type */
@@ -87,7 +89,7 @@ static inline size_t bf_type_n_sh(const bf_features_t *f, size_t t)
 {
 	return (size_t)(f->sh_off[t + 1] - f->sh_off[t]);
 }
-static inline const uint64_t *bf_type_sh(const bf_features_t *f, size_t t)
+static inline const uint32_t *bf_type_sh(const bf_features_t *f, size_t t)
 {
 	return f->sh + f->sh_off[t];
 }
@@ -105,9 +107,16 @@ static inline size_t bf_feat_n_sh(const bf_features_t *f, size_t s)
 {
 	return bf_type_n_sh(f, f->type_of[s]);
 }
-static inline const uint64_t *bf_feat_sh(const bf_features_t *f, size_t s)
+static inline const uint32_t *bf_feat_sh(const bf_features_t *f, size_t s)
 {
 	return bf_type_sh(f, f->type_of[s]);
+}
+/* Jaccard of the shingle sets of sentences s1 and s2 (the near-duplicate
+ * measure). */
+static inline double bf_feat_jaccard(const bf_features_t *f, size_t s1, size_t s2)
+{
+	return bf_jaccard32_sorted(bf_feat_sh(f, s1), bf_feat_n_sh(f, s1),
+	                           bf_feat_sh(f, s2), bf_feat_n_sh(f, s2));
 }
 static inline size_t bf_feat_n_term(const bf_features_t *f, size_t s)
 {

@@ -42,4 +42,16 @@ size_t bf_hashset_intersect(const uint64_t *a, size_t na,
 double bf_jaccard_sorted(const uint64_t *a, size_t na,
                          const uint64_t *b, size_t nb);
 
+/* The same on sets of 32-bit hashes (the upper halves of shingle hashes,
+ * which is how sets are stored: half the memory, and two different
+ * shingles of two sentences share an upper half with probability ~2^-32). */
+size_t bf_hashset32_intersect(const uint32_t *a, size_t na,
+                              const uint32_t *b, size_t nb);
+double bf_jaccard32_sorted(const uint32_t *a, size_t na,
+                           const uint32_t *b, size_t nb);
+
+/* Upper halves of an ascending, repeat-free set h[0..n) into out, repeats
+ * removed (out stays ascending).  Returns the count. */
+size_t bf_hashset_upper32(const uint64_t *h, size_t n, uint32_t *out);
+
 #endif

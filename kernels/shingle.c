@@ -152,3 +152,36 @@ double bf_jaccard_sorted(const uint64_t *a, size_t na,
 	size_t n_common = bf_hashset_intersect(a, na, b, nb);
 	return (double)n_common / (double)(na + nb - n_common);
 }
+
+size_t bf_hashset32_intersect(const uint32_t *a, size_t na,
+                              const uint32_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, n_common = 0;
+	while (i < na && j < nb) { /* branch-free merge, as above */
+		uint32_t x = a[i], y = b[j];
+		n_common += x == y;
+		i += x <= y;
+		j += y <= x;
+	}
+	return n_common;
+}
+
+double bf_jaccard32_sorted(const uint32_t *a, size_t na,
+                           const uint32_t *b, size_t nb)
+{
+	if (na == 0 && nb == 0)
+		return 1.0;
+	size_t n_common = bf_hashset32_intersect(a, na, b, nb);
+	return (double)n_common / (double)(na + nb - n_common);
+}
+
+size_t bf_hashset_upper32(const uint64_t *h, size_t n, uint32_t *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t u = (uint32_t)(h[i] >> 32);
+		if (k == 0 || out[k - 1] != u)
+			out[k++] = u;
+	}
+	return k;
+}

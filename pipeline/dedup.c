@@ -24,8 +24,8 @@ typedef struct {
 static bool verify(const void *ctx, uint32_t ta, uint32_t tb)
 {
 	const verify_ctx_t *v = ctx;
-	return bf_jaccard_sorted(bf_type_sh(v->f, ta), bf_type_n_sh(v->f, ta),
-	                         bf_type_sh(v->f, tb), bf_type_n_sh(v->f, tb)) >= v->threshold;
+	return bf_jaccard32_sorted(bf_type_sh(v->f, ta), bf_type_n_sh(v->f, ta),
+	                           bf_type_sh(v->f, tb), bf_type_n_sh(v->f, tb)) >= v->threshold;
 }
 
 /* Band keys stored by the features (32 bits each, widened). */

@@ -10,7 +10,6 @@
  * words, and Snowball stemming per token was 12% of the run time. */
 #include "bf_features.h"
 #include "bf_normalize.h"
-#include "bf_shingle.h"
 
 #include <omp.h>
 #include <stdbool.h>
@@ -40,7 +39,8 @@ struct bf_feat_scratch {
 };
 
 typedef struct {
-	uint64_t *sh, *term;
+	uint32_t *sh;
+	uint64_t *term;
 	size_t n_sh, cap_sh, n_term, cap_term;
 	bool oom;
 } chunk_out_t;
@@ -53,6 +53,21 @@ static bool reserve_u64(uint64_t **a, size_t *cap, size_t need)
 	while (nc < need)
 		nc *= 2;
 	uint64_t *na = realloc(*a, nc * sizeof *na);
+	if (!na)
+		return false;
+	*a = na;
+	*cap = nc;
+	return true;
+}
+
+static bool reserve_u32(uint32_t **a, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return true;
+	size_t nc = *cap ? *cap * 2 : 4096;
+	while (nc < need)
+		nc *= 2;
+	uint32_t *na = realloc(*a, nc * sizeof *na);
 	if (!na)
 		return false;
 	*a = na;
@@ -264,7 +279,7 @@ static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
 	f->type_words[t] = (uint32_t)nm->n_tok;
 	size_t nsh = bf_shingle_count(nm->n_tok, f->k);
 	if (!reserve_u64(&sc->buf, &sc->buf_cap, nsh) ||
-	    !reserve_u64(&o->sh, &o->cap_sh, o->n_sh + nsh) ||
+	    !reserve_u32(&o->sh, &o->cap_sh, o->n_sh + nsh) ||
 	    !reserve_u64(&o->term, &o->cap_term, o->n_term + nm->n_tok))
 		return false;
 	nsh = bf_shingle_hash(nm->buf, nm->tok, nm->n_tok, f->k, f->seed, sc->buf);
@@ -275,7 +290,7 @@ static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
 		f->band[t * f->lsh.bands + b] = (uint32_t)bk.key;
 	}
 	nsh = bf_hashset_make(sc->buf, nsh);
-	memcpy(o->sh + o->n_sh, sc->buf, nsh * sizeof *sc->buf);
+	nsh = bf_hashset_upper32(sc->buf, nsh, o->sh + o->n_sh);
 	o->n_sh += nsh;
 	*n_sh = (uint32_t)nsh;
 	size_t nt = 0;
@@ -296,7 +311,7 @@ static bool append_chunk(bf_features_t *f, size_t t0, size_t t1, chunk_out_t *o,
                          const uint32_t *n_sh, const uint32_t *n_term)
 {
 	size_t sh_len = f->sh_off[t0], term_len = f->term_off[t0];
-	if (!reserve_u64(&f->sh, &f->sh_cap, sh_len + o->n_sh) ||
+	if (!reserve_u32(&f->sh, &f->sh_cap, sh_len + o->n_sh) ||
 	    !reserve_u64(&f->term, &f->term_cap, term_len + o->n_term))
 		return false;
 	memcpy(f->sh + sh_len, o->sh, o->n_sh * sizeof *o->sh);

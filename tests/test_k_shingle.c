@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -234,6 +235,55 @@ static void test_intersect_jaccard(void **state)
 	assert_int_equal(bf_hashset_intersect(big, 3, top, 1), 1);
 }
 
+/* 32-bit sets: upper halves of random 64-bit sets, against a brute-force
+ * count on the 32-bit values; collisions of upper halves are forced. */
+static void test_sets32(void **state)
+{
+	(void)state;
+	bf_test_rng_t rng = { 99 };
+	enum { MAXN = 200 };
+	uint64_t a64[MAXN], b64[MAXN];
+	uint32_t a[MAXN], b[MAXN];
+	for (int trial = 0; trial < 2000; trial++) {
+		size_t na = bf_test_rand(&rng) % MAXN, nb = bf_test_rand(&rng) % MAXN;
+		/* few distinct upper halves, so equal halves (and repeats) occur */
+		for (size_t i = 0; i < na; i++)
+			a64[i] = (bf_test_rand(&rng) % 300) << 32 | (bf_test_rand(&rng) & 0xffffffffu);
+		for (size_t i = 0; i < nb; i++)
+			b64[i] = (bf_test_rand(&rng) % 300) << 32 | (bf_test_rand(&rng) & 0xffffffffu);
+		na = bf_hashset_make(a64, na);
+		nb = bf_hashset_make(b64, nb);
+		size_t ka = bf_hashset_upper32(a64, na, a), kb = bf_hashset_upper32(b64, nb, b);
+		/* brute force: distinct upper halves, intersection */
+		size_t da = 0, db = 0, inter = 0;
+		for (size_t i = 0; i < na; i++) {
+			bool first = true;
+			for (size_t j = 0; j < i; j++)
+				first = first && (a64[j] >> 32) != (a64[i] >> 32);
+			if (!first)
+				continue;
+			da++;
+			bool in_b = false;
+			for (size_t j = 0; j < nb; j++)
+				in_b = in_b || (b64[j] >> 32) == (a64[i] >> 32);
+			inter += in_b;
+		}
+		for (size_t i = 0; i < nb; i++) {
+			bool first = true;
+			for (size_t j = 0; j < i; j++)
+				first = first && (b64[j] >> 32) != (b64[i] >> 32);
+			db += first;
+		}
+		assert_int_equal(ka, da);
+		assert_int_equal(kb, db);
+		for (size_t i = 1; i < ka; i++)
+			assert_true(a[i - 1] < a[i]);
+		assert_int_equal(bf_hashset32_intersect(a, ka, b, kb), inter);
+		double want = da + db ? (double)inter / (double)(da + db - inter) : 1.0;
+		assert_true(bf_jaccard32_sorted(a, ka, b, kb) == want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_hash_offsets_and_repeats),
 		cmocka_unit_test(test_hashset_make),
 		cmocka_unit_test(test_intersect_jaccard),
+		cmocka_unit_test(test_sets32),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
