@@ -1,10 +1,13 @@
 /* bf_dedup.h - near-duplicate sentence clusters.
  *
- * 1. Exact duplicates (equal normalized text) share a "type" and 2. each
- *    type has MinHash band keys: both made by bf_features_add.
- * 3. LSH banding (bf_lsh.h) with bands x rows chosen for the threshold; each
- *    band's keys are radix sorted and runs of equal keys give candidates.
- * 4. Every candidate pair is verified by the exact Jaccard of the two shingle
+ * 1. Exact duplicates (equal normalized text) share a "type"
+ *    (bf_features_add).
+ * 2. LSH banding (bf_lsh.h) with bands x rows chosen for the threshold, one
+ *    band at a time: the band's rows of each type's MinHash signature
+ *    (bf_minhash_sign32_range) are computed and hashed into a key, the keys
+ *    radix sorted, and runs of equal keys give candidates.  Whole
+ *    signatures never exist, so memory stays at one band's keys.
+ * 3. Every candidate pair is verified by the exact Jaccard of the two shingle
  *    sets before a union-find merge, so every link of a cluster is a true
  *    near-duplicate pair (J >= threshold).
  * Cluster ids are dense, numbered in order of each cluster's first
@@ -17,8 +20,17 @@
 
 typedef struct {
 	double threshold;  /* Jaccard */
+	uint32_t n_perm;   /* MinHash permutations */
+	uint64_t seed;
 	int n_threads;
 } bf_dedup_opts_t;
+
+/* Weights of the false-positive and false-negative areas when choosing
+ * bands x rows: every candidate is verified exactly, so a false positive
+ * costs one set intersection while a false negative loses a duplicate for
+ * good; recall is weighted higher. */
+#define BF_LSH_FP_WEIGHT 0.3
+#define BF_LSH_FN_WEIGHT 0.7
 
 typedef struct {
 	size_t n_sent;

@@ -8,8 +8,6 @@
  *   - the sorted set of word K-gram shingle hashes (bf_shingle_hash; their
  *     upper 32 bits, see bf_hashset_upper32), for exact Jaccard
  *     verification;
- *   - MinHash band keys (bf_minhash.h, bf_lsh.h): the signature itself is
- *     never stored, only one 32-bit key per band;
  *   - the sorted set of content terms (stemmed words that are not stop
  *     words, hashed) for ranking and story grouping.
  * Batches are added in input order; inside a batch, normalization and the
@@ -21,8 +19,6 @@
 
 #include "bf_common.h"
 #include "bf_corpus.h"
-#include "bf_lsh.h"
-#include "bf_minhash.h"
 #include "bf_shingle.h"
 
 typedef struct {
@@ -35,10 +31,7 @@ typedef struct {
 	/* settings */
 	unsigned k;              /* words per shingle */
 	uint64_t seed;
-	uint32_t n_perm;
-	bf_lsh_params_t lsh;     /* bands x rows for the threshold */
 	int n_threads;
-	bf_minhash_t *mh;
 	/* per sentence */
 	size_t n;                /* sentences seen */
 	size_t cap;
@@ -53,7 +46,6 @@ typedef struct {
 	uint64_t *term_off;      /* n_types+1 offsets into term */
 	uint64_t *term;          /* content-term sets, ascending per type */
 	size_t term_cap;
-	uint32_t *band;          /* n_types x lsh.bands band keys */
 	/* exact-text table (key -> type), freed by bf_features_finish */
 	bf_key128_t *tab_key;
 	uint32_t *tab_type;
@@ -62,11 +54,10 @@ typedef struct {
 	double seconds;          /* wall time spent in bf_features_add */
 } bf_features_t;
 
-/* Prepares f (any previous contents are ignored).  threshold: the
- * near-duplicate Jaccard threshold, which fixes the LSH bands x rows.
- * Returns BF_OK or BF_ENOMEM. */
+/* Prepares f (any previous contents are ignored).  Returns BF_OK or
+ * BF_ENOMEM. */
 bf_status_t bf_features_init(bf_features_t *f, unsigned k, uint64_t seed,
-                             uint32_t n_perm, double threshold, int n_threads);
+                             int n_threads);
 
 /* Adds sentences [s0, s1) of c, which must be the next ones (s0 == f->n)
  * and whose text must be readable.  Returns BF_OK or BF_ENOMEM. */
@@ -76,13 +67,6 @@ bf_status_t bf_features_add(bf_features_t *f, const bf_corpus_t *c, size_t s0,
 /* Drops what is needed only while adding (the exact-text table, scratch). */
 void bf_features_finish(bf_features_t *f);
 void bf_features_free(bf_features_t *f);
-
-/* Weights of the false-positive and false-negative areas when choosing
- * bands x rows: every candidate is verified exactly, so a false positive
- * costs one set intersection while a false negative loses a duplicate for
- * good; recall is weighted higher. */
-#define BF_LSH_FP_WEIGHT 0.3
-#define BF_LSH_FN_WEIGHT 0.7
 
 /* Per type. */
 static inline size_t bf_type_n_sh(const bf_features_t *f, size_t t)

@@ -33,6 +33,15 @@ void bf_minhash_free(bf_minhash_t *mh); /* accepts NULL */
 void bf_minhash_sign(const bf_minhash_t *mh, const uint64_t *h, size_t n,
                      uint32_t *sig);
 
+/* Positions [first, first+count) of the signature of the set of 32-bit
+ * values h[0..n): sig[i] = min over x of pi_{first+i}(x), x widened to 64
+ * bits (so it equals bf_minhash_sign on the widened set, sliced).  Lets a
+ * caller compute one LSH band's rows at a time without ever holding whole
+ * signatures.  first + count <= mh->n_perm.  No allocation. */
+void bf_minhash_sign32_range(const bf_minhash_t *mh, const uint32_t *h,
+                             size_t n, uint32_t first, uint32_t count,
+                             uint32_t *sig);
+
 /* Fraction of equal positions of two signatures of length n_perm. */
 double bf_minhash_estimate(const uint32_t *s1, const uint32_t *s2,
                            uint32_t n_perm);

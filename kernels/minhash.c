@@ -85,6 +85,25 @@ void bf_minhash_sign(const bf_minhash_t *mh, const uint64_t *h, size_t n,
 	}
 }
 
+void bf_minhash_sign32_range(const bf_minhash_t *mh, const uint32_t *h,
+                             size_t n, uint32_t first, uint32_t count,
+                             uint32_t *sig)
+{
+	const uint64_t *restrict a = mh->a + first;
+	const uint64_t *restrict b = mh->b + first;
+	uint32_t *restrict s = sig;
+
+	for (uint32_t i = 0; i < count; i++)
+		s[i] = UINT32_MAX;
+	for (size_t j = 0; j < n; j++) {
+		const uint64_t x = h[j];
+		for (uint32_t i = 0; i < count; i++) {
+			uint32_t v = (uint32_t)((a[i] * x + b[i]) >> 32);
+			s[i] = v < s[i] ? v : s[i];
+		}
+	}
+}
+
 double bf_minhash_estimate(const uint32_t *s1, const uint32_t *s2,
                            uint32_t n_perm)
 {

@@ -7,12 +7,17 @@
  * smallest type.  Nothing depends on the thread count. */
 #include "bf_dedup.h"
 #include "bf_lshlink.h"
+#include "bf_minhash.h"
 #include "bf_shingle.h"
 #include "bf_uf.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Rows per band at most (bf_lsh_choose picks 5 for J = 0.5 and 128
+ * permutations; even J = 0.95 with 1024 permutations stays far below). */
+#define BF_MAX_ROWS 256u
 
 typedef struct {
 	const bf_features_t *f;
@@ -28,14 +33,28 @@ static bool verify(const void *ctx, uint32_t ta, uint32_t tb)
 	                           bf_type_sh(v->f, tb), bf_type_n_sh(v->f, tb)) >= v->threshold;
 }
 
-/* Band keys stored by the features (32 bits each, widened). */
+typedef struct {
+	const bf_features_t *f;
+	const bf_minhash_t *mh;
+	uint32_t rows;
+	uint64_t seed;
+} band_ctx_t;
+
+/* Keys of one band for types [lo, lo+n): that band's rows of each type's
+ * MinHash signature, hashed.  Only this band's permutations are evaluated,
+ * so all bands together cost one signature per type. */
 static void type_band_keys(const void *ctx, uint32_t band, size_t lo, size_t n,
                            bf_bandkey_t *out)
 {
-	const bf_features_t *f = ctx;
-	const uint32_t *k = f->band + lo * f->lsh.bands + band;
-	for (size_t i = 0; i < n; i++)
-		out[i] = (bf_bandkey_t){ k[i * f->lsh.bands], (uint32_t)(lo + i), 0 };
+	const band_ctx_t *b = ctx;
+	uint32_t rows[BF_MAX_ROWS];
+	for (size_t i = 0; i < n; i++) {
+		size_t t = lo + i;
+		bf_minhash_sign32_range(b->mh, bf_type_sh(b->f, t), bf_type_n_sh(b->f, t),
+		                        band * b->rows, b->rows, rows);
+		bf_lsh_band_keys(rows, 1, b->rows, 0, b->rows, (uint32_t)t,
+		                 b->seed + band, &out[i]);
+	}
 }
 
 /* Dense cluster ids in order of first sentence, sizes and support. */
@@ -84,15 +103,21 @@ bf_status_t bf_dedup_run(bf_dedup_t *d, const bf_features_t *f,
 	d->n_types = f->n_types;
 	d->type_of = f->type_of;
 	d->type_rep = f->type_rep;
-	d->bands = f->lsh.bands;
-	d->rows = f->lsh.rows;
+	bf_lsh_params_t p = bf_lsh_choose(o->threshold, o->n_perm, BF_LSH_FP_WEIGHT,
+	                                  BF_LSH_FN_WEIGHT);
+	d->bands = p.bands;
+	d->rows = p.rows;
 	d->cluster_of = malloc((f->n ? f->n : 1) * sizeof *d->cluster_of);
+	bf_minhash_t *mh = bf_minhash_create(o->n_perm, o->seed);
 	bf_uf_t uf = { 0 };
 	verify_ctx_t vc = { f, o->threshold };
+	band_ctx_t bc = { f, mh, p.rows, o->seed };
 	bf_lshlink_counts_t lc = { 0 };
-	bool good = d->cluster_of && bf_uf_init(&uf, d->n_types) == BF_OK &&
-	            bf_lsh_link_keys(d->n_types, d->bands, type_band_keys, f,
+	bool good = d->cluster_of && mh && p.rows <= BF_MAX_ROWS &&
+	            bf_uf_init(&uf, d->n_types) == BF_OK &&
+	            bf_lsh_link_keys(d->n_types, d->bands, type_band_keys, &bc,
 	                             o->n_threads, verify, &vc, &uf, &lc) == BF_OK;
+	bf_minhash_free(mh);
 	d->n_candidates = lc.n_candidates;
 	d->n_links = lc.n_links;
 	good = good && number_clusters(d, c, &uf);

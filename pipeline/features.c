@@ -4,12 +4,13 @@
  *   1. parallel: normalize each sentence, key it (XXH3-128);
  *   2. sequential: look the key up in the exact-text table; a new key makes
  *      a new type (numbered in input order);
- *   3. parallel over fixed chunks of the new types: shingles, MinHash band
- *      keys and content terms, appended in chunk order.
+ *   3. parallel over fixed chunks of the new types: shingles and content
+ *      terms, appended in chunk order.
  * Content terms go through a per-thread stem cache: news text repeats its
  * words, and Snowball stemming per token was 12% of the run time. */
 #include "bf_features.h"
 #include "bf_normalize.h"
+#include "bf_shingle.h"
 
 #include <omp.h>
 #include <stdbool.h>
@@ -33,7 +34,6 @@ struct bf_feat_scratch {
 	bf_norm_t nm;
 	bf_stemmer_t *stem;
 	stem_entry_t *cache;
-	uint32_t *sig;
 	uint64_t *buf;
 	size_t buf_cap;
 };
@@ -98,34 +98,29 @@ static void scratch_free(bf_feat_scratch_t *sc)
 	bf_norm_free(&sc->nm);
 	bf_stemmer_free(sc->stem);
 	free(sc->cache);
-	free(sc->sig);
 	free(sc->buf);
 }
 
 bf_status_t bf_features_init(bf_features_t *f, unsigned k, uint64_t seed,
-                             uint32_t n_perm, double threshold, int n_threads)
+                             int n_threads)
 {
 	memset(f, 0, sizeof *f);
 	f->k = k;
 	f->seed = seed;
-	f->n_perm = n_perm;
 	f->n_threads = n_threads > 0 ? n_threads : 1;
-	f->lsh = bf_lsh_choose(threshold, n_perm, BF_LSH_FP_WEIGHT, BF_LSH_FN_WEIGHT);
-	f->mh = bf_minhash_create(n_perm, seed);
 	f->scratch = calloc((size_t)f->n_threads, sizeof *f->scratch);
 	f->tab_cap = 1024;
 	f->tab_key = calloc(f->tab_cap, sizeof *f->tab_key);
 	f->tab_type = malloc(f->tab_cap * sizeof *f->tab_type);
 	f->sh_off = calloc(1, sizeof *f->sh_off);
 	f->term_off = calloc(1, sizeof *f->term_off);
-	bool ok = f->mh && f->scratch && f->tab_key && f->tab_type && f->sh_off &&
+	bool ok = f->scratch && f->tab_key && f->tab_type && f->sh_off &&
 	          f->term_off;
 	for (int t = 0; ok && t < f->n_threads; t++) {
 		bf_feat_scratch_t *sc = &f->scratch[t];
 		sc->stem = bf_stemmer_create();
 		sc->cache = calloc((size_t)1 << STEM_CACHE_BITS, sizeof *sc->cache);
-		sc->sig = malloc(n_perm * sizeof *sc->sig);
-		ok = sc->stem && sc->cache && sc->sig;
+		ok = sc->stem && sc->cache;
 	}
 	if (!ok) {
 		bf_features_free(f);
@@ -150,7 +145,6 @@ void bf_features_finish(bf_features_t *f)
 void bf_features_free(bf_features_t *f)
 {
 	bf_features_finish(f);
-	bf_minhash_free(f->mh);
 	free(f->type_of);
 	free(f->type_rep);
 	free(f->type_words);
@@ -158,7 +152,6 @@ void bf_features_free(bf_features_t *f)
 	free(f->sh);
 	free(f->term_off);
 	free(f->term);
-	free(f->band);
 	memset(f, 0, sizeof *f);
 }
 
@@ -236,10 +229,7 @@ static bool grow_types(bf_features_t *f, size_t need)
 	uint64_t *to = realloc(f->term_off, (nc + 1) * sizeof *to);
 	if (to)
 		f->term_off = to;
-	uint32_t *b = realloc(f->band, nc * f->lsh.bands * sizeof *b);
-	if (b)
-		f->band = b;
-	if (!rep || !w || !so || !to || !b)
+	if (!rep || !w || !so || !to)
 		return false;
 	f->cap_types = nc;
 	return true;
@@ -267,7 +257,7 @@ static long assign_types(bf_features_t *f, size_t s0, size_t s1,
 	return (long)(f->n_types - before);
 }
 
-/* Features of type t into o (sets) and f (word count, band keys). */
+/* Features of type t into o (sets) and f (word count). */
 static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
                           bf_feat_scratch_t *sc, chunk_out_t *o,
                           uint32_t *n_sh, uint32_t *n_term)
@@ -283,12 +273,6 @@ static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
 	    !reserve_u64(&o->term, &o->cap_term, o->n_term + nm->n_tok))
 		return false;
 	nsh = bf_shingle_hash(nm->buf, nm->tok, nm->n_tok, f->k, f->seed, sc->buf);
-	bf_minhash_sign(f->mh, sc->buf, nsh, sc->sig);
-	for (uint32_t b = 0; b < f->lsh.bands; b++) {
-		bf_bandkey_t bk;
-		bf_lsh_band_keys(sc->sig, 1, f->n_perm, b, f->lsh.rows, 0, f->seed, &bk);
-		f->band[t * f->lsh.bands + b] = (uint32_t)bk.key;
-	}
 	nsh = bf_hashset_make(sc->buf, nsh);
 	nsh = bf_hashset_upper32(sc->buf, nsh, o->sh + o->n_sh);
 	o->n_sh += nsh;

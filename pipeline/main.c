@@ -58,8 +58,7 @@ static bf_status_t add_features(void *ud, const bf_corpus_t *c, size_t s0,
 static bool load(ctx_t *x, const bf_options_t *o, int nt)
 {
 	double t = now_s();
-	bf_status_t st = bf_features_init(&x->f, o->shingle, o->seed, o->num_perm,
-	                                  o->threshold, nt);
+	bf_status_t st = bf_features_init(&x->f, o->shingle, o->seed, nt);
 	if (st == BF_OK)
 		st = bf_corpus_load(&x->c, o->inputs, o->n_inputs, nt, &x->log,
 		                    add_features, &x->f);
@@ -85,7 +84,7 @@ static bool run_stages(ctx_t *x, const bf_options_t *o, int nt)
 	bf_log_progress(&x->log, "%zu articles, %zu sentences; folding duplicates",
 	                x->c.n_art, x->c.n_sent);
 	double t = now_s();
-	bf_dedup_opts_t dopt = { o->threshold, nt };
+	bf_dedup_opts_t dopt = { o->threshold, o->num_perm, o->seed, nt };
 	bf_status_t st = bf_dedup_run(&x->d, &x->f, &x->c, &dopt);
 	x->run.stage_s[BF_STAGE_DEDUP] = now_s() - t;
 	t = now_s();

@@ -238,11 +238,40 @@ static void test_accuracy_256(void **state)
 	check_accuracy(256, 2);
 }
 
+/* The range kernel on 32-bit values equals the full signature of the same
+ * values widened to 64 bits, slice by slice, for every (first, count). */
+static void test_sign32_range(void **state)
+{
+	(void)state;
+	bf_minhash_t *mh = bf_minhash_create(128, 42);
+	assert_non_null(mh);
+	bf_test_rng_t rng = { 5 };
+	uint32_t h32[64], full[128], part[128];
+	uint64_t h64[64];
+	for (int trial = 0; trial < 200; trial++) {
+		size_t n = bf_test_rand(&rng) % 64; /* 0 included: all UINT32_MAX */
+		for (size_t i = 0; i < n; i++) {
+			h32[i] = (uint32_t)bf_test_rand(&rng);
+			h64[i] = h32[i];
+		}
+		bf_minhash_sign(mh, h64, n, full);
+		uint32_t first = (uint32_t)(bf_test_rand(&rng) % 128);
+		uint32_t count = (uint32_t)(bf_test_rand(&rng) % (128 - first + 1));
+		memset(part, 0xAB, sizeof part);
+		bf_minhash_sign32_range(mh, h32, n, first, count, part);
+		assert_memory_equal(part, full + first, count * sizeof *part);
+		if (count < 128)
+			assert_int_equal(part[count], 0xABABABABu); /* nothing past count */
+	}
+	bf_minhash_free(mh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_sign_vs_reference),
+		cmocka_unit_test(test_sign32_range),
 		cmocka_unit_test(test_empty_identical_repeats),
 		cmocka_unit_test(test_estimate),
 		cmocka_unit_test(test_accuracy_128),
