@@ -46,9 +46,11 @@ typedef struct {
 	uint64_t *term_off;      /* n_types+1 offsets into term */
 	uint64_t *term;          /* content-term sets, ascending per type */
 	size_t term_cap;
-	/* exact-text table (key -> type), freed by bf_features_finish */
-	bf_key128_t *tab_key;
-	uint32_t *tab_type;
+	/* exact-text table, freed by bf_features_finish: slots hold type + 1
+	 * (0 = empty) and the keys live once per type, so a slot costs 4
+	 * bytes, not 20 */
+	bf_key128_t *type_key;
+	uint32_t *tab;
 	size_t tab_cap;
 	bf_feat_scratch_t *scratch; /* n_threads */
 	double seconds;          /* wall time spent in bf_features_add */

@@ -110,11 +110,10 @@ bf_status_t bf_features_init(bf_features_t *f, unsigned k, uint64_t seed,
 	f->n_threads = n_threads > 0 ? n_threads : 1;
 	f->scratch = calloc((size_t)f->n_threads, sizeof *f->scratch);
 	f->tab_cap = 1024;
-	f->tab_key = calloc(f->tab_cap, sizeof *f->tab_key);
-	f->tab_type = malloc(f->tab_cap * sizeof *f->tab_type);
+	f->tab = calloc(f->tab_cap, sizeof *f->tab);
 	f->sh_off = calloc(1, sizeof *f->sh_off);
 	f->term_off = calloc(1, sizeof *f->term_off);
-	bool ok = f->scratch && f->tab_key && f->tab_type && f->sh_off &&
+	bool ok = f->scratch && f->tab && f->sh_off &&
 	          f->term_off;
 	for (int t = 0; ok && t < f->n_threads; t++) {
 		bf_feat_scratch_t *sc = &f->scratch[t];
@@ -134,11 +133,11 @@ void bf_features_finish(bf_features_t *f)
 	for (int t = 0; f->scratch && t < f->n_threads; t++)
 		scratch_free(&f->scratch[t]);
 	free(f->scratch);
-	free(f->tab_key);
-	free(f->tab_type);
+	free(f->tab);
+	free(f->type_key);
 	f->scratch = NULL;
-	f->tab_key = NULL;
-	f->tab_type = NULL;
+	f->tab = NULL;
+	f->type_key = NULL;
 	f->tab_cap = 0;
 }
 
@@ -155,38 +154,29 @@ void bf_features_free(bf_features_t *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* Exact-text table: open addressing on the key's low bits.  A key of all
- * zeros marks an empty slot; a real one (probability 2^-128) is nudged. */
-static size_t tab_slot(const bf_features_t *f, bf_key128_t k)
+/* Exact-text table: open addressing on the key's low bits.  Returns the
+ * slot holding key k, or the empty slot where it belongs. */
+static size_t tab_slot(const uint32_t *tab, size_t cap, const bf_key128_t *type_key,
+                       bf_key128_t k)
 {
-	size_t mask = f->tab_cap - 1, i = (size_t)k.lo & mask;
-	while ((f->tab_key[i].lo | f->tab_key[i].hi) &&
-	       (f->tab_key[i].lo != k.lo || f->tab_key[i].hi != k.hi))
+	size_t mask = cap - 1, i = (size_t)k.lo & mask;
+	while (tab[i] && (type_key[tab[i] - 1].lo != k.lo || type_key[tab[i] - 1].hi != k.hi))
 		i = (i + 1) & mask;
 	return i;
 }
 
 static bool tab_grow(bf_features_t *f)
 {
-	bf_features_t g = { .tab_cap = f->tab_cap * 2 };
-	g.tab_key = calloc(g.tab_cap, sizeof *g.tab_key);
-	g.tab_type = malloc(g.tab_cap * sizeof *g.tab_type);
-	if (!g.tab_key || !g.tab_type) {
-		free(g.tab_key);
-		free(g.tab_type);
+	size_t cap = f->tab_cap * 2;
+	uint32_t *tab = calloc(cap, sizeof *tab);
+	if (!tab)
 		return false;
-	}
 	for (size_t i = 0; i < f->tab_cap; i++)
-		if (f->tab_key[i].lo | f->tab_key[i].hi) {
-			size_t j = tab_slot(&g, f->tab_key[i]);
-			g.tab_key[j] = f->tab_key[i];
-			g.tab_type[j] = f->tab_type[i];
-		}
-	free(f->tab_key);
-	free(f->tab_type);
-	f->tab_key = g.tab_key;
-	f->tab_type = g.tab_type;
-	f->tab_cap = g.tab_cap;
+		if (f->tab[i])
+			tab[tab_slot(tab, cap, f->type_key, f->type_key[f->tab[i] - 1])] = f->tab[i];
+	free(f->tab);
+	f->tab = tab;
+	f->tab_cap = cap;
 	return true;
 }
 
@@ -204,7 +194,7 @@ static bool key_batch(bf_features_t *f, const bf_corpus_t *c, size_t s0,
 		for (size_t s = lo; s < hi && ok; s++) {
 			ok = bf_normalize(bf_sent_text(c, (uint32_t)s), c->sent[s].text_len, nm) == BF_OK;
 			XXH128_hash_t h = XXH3_128bits_withSeed(nm->buf, nm->len, f->seed);
-			key[s - s0] = (bf_key128_t){ h.low64 | !(h.low64 | h.high64), h.high64 };
+			key[s - s0] = (bf_key128_t){ h.low64, h.high64 };
 		}
 	}
 	return ok;
@@ -229,7 +219,10 @@ static bool grow_types(bf_features_t *f, size_t need)
 	uint64_t *to = realloc(f->term_off, (nc + 1) * sizeof *to);
 	if (to)
 		f->term_off = to;
-	if (!rep || !w || !so || !to)
+	bf_key128_t *k = realloc(f->type_key, nc * sizeof *k);
+	if (k)
+		f->type_key = k;
+	if (!rep || !w || !so || !to || !k)
 		return false;
 	f->cap_types = nc;
 	return true;
@@ -244,15 +237,15 @@ static long assign_types(bf_features_t *f, size_t s0, size_t s1,
 	for (size_t s = s0; s < s1; s++) {
 		if (2 * (f->n_types + 1) > f->tab_cap && !tab_grow(f))
 			return -1;
-		size_t i = tab_slot(f, key[s - s0]);
-		if (!(f->tab_key[i].lo | f->tab_key[i].hi)) {
+		size_t i = tab_slot(f->tab, f->tab_cap, f->type_key, key[s - s0]);
+		if (!f->tab[i]) {
 			if (!grow_types(f, f->n_types + 1))
 				return -1;
-			f->tab_key[i] = key[s - s0];
-			f->tab_type[i] = (uint32_t)f->n_types;
+			f->type_key[f->n_types] = key[s - s0];
 			f->type_rep[f->n_types++] = (uint32_t)s;
+			f->tab[i] = (uint32_t)f->n_types;
 		}
-		f->type_of[s] = f->tab_type[i];
+		f->type_of[s] = f->tab[i] - 1;
 	}
 	return (long)(f->n_types - before);
 }
