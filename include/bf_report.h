@@ -36,6 +36,7 @@ typedef struct {
 	const bf_stories_t *st;
 	const bf_briefing_t *b;
 	double stage_s[BF_STAGE__COUNT]; /* wall seconds per stage */
+	uint64_t stage_rss_kb[BF_STAGE__COUNT]; /* peak RSS when it ended */
 	int n_threads;                   /* threads actually used */
 } bf_run_t;
 

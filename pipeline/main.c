@@ -19,6 +19,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 typedef struct {
@@ -30,6 +31,13 @@ typedef struct {
 	bf_run_t run;
 	bf_log_t log;
 } ctx_t;
+
+/* Peak resident set of the process so far, in KiB. */
+static uint64_t peak_rss_kb(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss : 0;
+}
 
 static double now_s(void)
 {
@@ -65,6 +73,8 @@ static bool load(ctx_t *x, const bf_options_t *o, int nt)
 	bf_features_finish(&x->f);
 	x->run.stage_s[BF_STAGE_FEATURES] = x->f.seconds;
 	x->run.stage_s[BF_STAGE_INGEST] = now_s() - t - x->f.seconds;
+	x->run.stage_rss_kb[BF_STAGE_INGEST] = peak_rss_kb();
+	x->run.stage_rss_kb[BF_STAGE_FEATURES] = peak_rss_kb();
 	if (st != BF_OK) {
 		bf_log_error(&x->log, "reading input: %s", bf_status_str(st));
 		return false;
@@ -87,17 +97,20 @@ static bool run_stages(ctx_t *x, const bf_options_t *o, int nt)
 	bf_dedup_opts_t dopt = { o->threshold, o->num_perm, o->seed, nt };
 	bf_status_t st = bf_dedup_run(&x->d, &x->f, &x->c, &dopt);
 	x->run.stage_s[BF_STAGE_DEDUP] = now_s() - t;
+	x->run.stage_rss_kb[BF_STAGE_DEDUP] = peak_rss_kb();
 	t = now_s();
 	bf_stories_opts_t sopt = { o->stories == 1, o->num_perm, o->seed, nt };
 	if (st == BF_OK)
 		st = bf_stories_build(&x->st, &x->c, &x->f, &x->d, &sopt);
 	x->run.stage_s[BF_STAGE_STORIES] = now_s() - t;
+	x->run.stage_rss_kb[BF_STAGE_STORIES] = peak_rss_kb();
 	bf_log_progress(&x->log, "%zu stories; ranking", x->st.n_stories);
 	t = now_s();
 	bf_select_opts_t selo = { o->words, o->stories, o->threshold, nt };
 	if (st == BF_OK)
 		st = bf_select_run(&x->b, &x->c, &x->f, &x->d, &x->st, &selo);
 	x->run.stage_s[BF_STAGE_RANK] = now_s() - t;
+	x->run.stage_rss_kb[BF_STAGE_RANK] = peak_rss_kb();
 	if (st != BF_OK)
 		bf_log_error(&x->log, "%s", bf_status_str(st));
 	return st == BF_OK;
@@ -153,6 +166,7 @@ static bool write_outputs(ctx_t *x, const bf_options_t *o)
 			ok = write_one(side[i].path, side[i].fn, &x->run, &x->log);
 	ok = ok && write_one(o->output, bf_report_briefing, &x->run, &x->log);
 	x->run.stage_s[BF_STAGE_WRITE] = now_s() - t;
+	x->run.stage_rss_kb[BF_STAGE_WRITE] = peak_rss_kb();
 	if (ok && o->stats_path)
 		ok = write_one(o->stats_path, bf_report_stats, &x->run, &x->log);
 	return ok;

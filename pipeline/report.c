@@ -437,6 +437,12 @@ bf_status_t bf_report_stats(FILE *out, const bf_run_t *r)
 	}
 	fputs(",\"total\":", out);
 	json_double(out, "%.3f", total);
+	/* peak resident memory of the process when each stage ended: where
+	 * the memory goes, for the bench */
+	fputs("},\"peak_rss_kb\":{", out);
+	for (int s = 0; s < BF_STAGE__COUNT; s++)
+		fprintf(out, "%s\"%s\":%" PRIu64, s ? "," : "",
+		        bf_stage_name((bf_stage_t)s), r->stage_rss_kb[s]);
 	fputs("}}\n", out);
 	return written(out);
 }

@@ -167,6 +167,7 @@ static int setup(void **state)
 	x->r = (bf_run_t){ .opt = &x->opt, .c = &x->c, .f = &x->f, .d = &x->d,
 	                   .st = &x->st, .b = &x->b,
 	                   .stage_s = {1.5, 0.25, 0.125, 0.0626, 0.001, 0.0004},
+	                   .stage_rss_kb = {1000, 1000, 1500, 2000, 2000, 2001},
 	                   .n_threads = 4 };
 	*state = x;
 	return 0;
@@ -594,7 +595,9 @@ static const char WANT_STATS[] =
 	"\"stories\":{\"stories\":2,\"copy_pairs\":1,\"story_links\":2},"
 	"\"briefing\":{\"stories\":2,\"sentences\":3,\"words\":29},"
 	"\"seconds\":{\"ingest\":1.500,\"features\":0.250,\"dedup\":0.125,"
-	"\"stories\":0.063,\"rank\":0.001,\"write\":0.000,\"total\":1.939}}\n";
+	"\"stories\":0.063,\"rank\":0.001,\"write\":0.000,\"total\":1.939},"
+	"\"peak_rss_kb\":{\"ingest\":1000,\"features\":1000,\"dedup\":1500,"
+	"\"stories\":2000,\"rank\":2000,\"write\":2001}}\n";
 
 static void test_stats(void **state)
 {
