@@ -46,14 +46,25 @@ typedef struct {
 	                            has been seen by on_batch */
 	char *meta;              /* article strings */
 	size_t meta_len, meta_cap;
+	uint32_t *alias;         /* during on_batch: per new sentence, the
+	                            earlier sentence whose identical text it
+	                            shares, or UINT32_MAX */
+	size_t batch_first, alias_cap;
 	bf_ingest_counts_t in;   /* what ingest read and skipped */
 	uint64_t n_drop[BF_DROP__COUNT]; /* segmentation drops, by reason */
 } bf_corpus_t;
 
 /* Called after each batch of articles is appended, with the new sentences
- * [s0, s1), while their text is at hand.  Returns BF_OK to go on. */
-typedef bf_status_t (*bf_corpus_batch_fn)(void *ud, const bf_corpus_t *c,
+ * [s0, s1), while their text is at hand.  It may call bf_corpus_share_text.
+ * Returns BF_OK to go on. */
+typedef bf_status_t (*bf_corpus_batch_fn)(void *ud, bf_corpus_t *c,
                                           size_t s0, size_t s1);
+
+/* From on_batch: sentence s (of the current batch) has exactly the text of
+ * the earlier sentence rep, so its own copy is dropped before the batch is
+ * packed and s reads rep's.  Syndicated copies repeat most sentences byte
+ * for byte: on a make_dump dump this halves the text kept. */
+void bf_corpus_share_text(bf_corpus_t *c, size_t s, size_t rep);
 
 /* Reads every input into c (zero it first).  n_threads: OpenMP threads for
  * segmentation.  Warnings for skipped records go to log.  on_batch (may be

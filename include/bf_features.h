@@ -50,6 +50,7 @@ typedef struct {
 	 * (0 = empty) and the keys live once per type, so a slot costs 4
 	 * bytes, not 20 */
 	bf_key128_t *type_key;
+	uint64_t *type_raw;      /* XXH3 of each type's first raw text */
 	uint32_t *tab;
 	size_t tab_cap;
 	bf_feat_scratch_t *scratch; /* n_threads */
@@ -62,8 +63,10 @@ bf_status_t bf_features_init(bf_features_t *f, unsigned k, uint64_t seed,
                              int n_threads);
 
 /* Adds sentences [s0, s1) of c, which must be the next ones (s0 == f->n)
- * and whose text must be readable.  Returns BF_OK or BF_ENOMEM. */
-bf_status_t bf_features_add(bf_features_t *f, const bf_corpus_t *c, size_t s0,
+ * and whose text must be readable.  A sentence whose text is byte for byte
+ * its type's first sentence's shares that text (bf_corpus_share_text).
+ * Returns BF_OK or BF_ENOMEM. */
+bf_status_t bf_features_add(bf_features_t *f, bf_corpus_t *c, size_t s0,
                             size_t s1);
 
 /* Drops what is needed only while adding (the exact-text table, scratch). */

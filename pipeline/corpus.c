@@ -197,6 +197,49 @@ static bool append_one(loader_t *L, const pending_t *p)
 	return !oom;
 }
 
+void bf_corpus_share_text(bf_corpus_t *c, size_t s, size_t rep)
+{
+	c->alias[s - c->batch_first] = (uint32_t)rep;
+}
+
+/* Moves the batch's own texts together in the open block, dropping those
+ * shared with an earlier sentence (which take that one's, final, offset).
+ * Texts were appended in sentence order, so one left-to-right pass does. */
+static void drop_shared_texts(bf_corpus_t *c, size_t s0)
+{
+	bf_textstore_t *ts = &c->ts;
+	size_t w = 0;
+	for (size_t s = s0; s < c->n_sent; s++) {
+		bf_sentence_t *t = &c->sent[s];
+		uint32_t rep = c->alias[s - s0];
+		if (rep != UINT32_MAX) {
+			t->text = c->sent[rep].text;
+			continue;
+		}
+		size_t at = (size_t)(t->text - ts->open_first), n = t->text_len + 1;
+		memmove(ts->open + w, ts->open + at, n);
+		t->text = ts->open_first + w;
+		w += n;
+	}
+	ts->open_len = w;
+}
+
+/* Makes room for the batch's alias marks, all "own text". */
+static bool reset_alias(bf_corpus_t *c, size_t s0)
+{
+	size_t n = c->n_sent - s0;
+	if (n > c->alias_cap) {
+		uint32_t *a = realloc(c->alias, n * sizeof *a);
+		if (!a)
+			return false;
+		c->alias = a;
+		c->alias_cap = n;
+	}
+	memset(c->alias, 0xFF, n * sizeof *c->alias);
+	c->batch_first = s0;
+	return true;
+}
+
 /* Segments the batch in parallel and appends it in order. */
 static bool flush_batch(loader_t *L)
 {
@@ -209,8 +252,11 @@ static bool flush_batch(loader_t *L)
 	for (size_t i = 0; ok && i < L->n; i++)
 		ok = append_one(L, &L->p[i]);
 	if (ok && L->on_batch && L->c->n_sent > s0) {
-		L->batch_status = L->on_batch(L->ud, L->c, s0, L->c->n_sent);
+		ok = reset_alias(L->c, s0);
+		L->batch_status = ok ? L->on_batch(L->ud, L->c, s0, L->c->n_sent) : BF_ENOMEM;
 		ok = L->batch_status == BF_OK;
+		if (ok)
+			drop_shared_texts(L->c, s0);
 	}
 	/* the batch has been seen: its text can be packed away */
 	ok = ok && bf_textstore_seal(&L->c->ts, L->n_threads) == BF_OK;
@@ -302,6 +348,7 @@ void bf_corpus_free(bf_corpus_t *c)
 	free(c->sent);
 	bf_textstore_free(&c->ts);
 	free(c->meta);
+	free(c->alias);
 	memset(c, 0, sizeof *c);
 }
 

@@ -135,6 +135,8 @@ void bf_features_finish(bf_features_t *f)
 	free(f->scratch);
 	free(f->tab);
 	free(f->type_key);
+	free(f->type_raw);
+	f->type_raw = NULL;
 	f->scratch = NULL;
 	f->tab = NULL;
 	f->type_key = NULL;
@@ -180,9 +182,10 @@ static bool tab_grow(bf_features_t *f)
 	return true;
 }
 
-/* Step 1: keys of sentences [s0, s1) into key[0..). */
+/* Step 1: keys of sentences [s0, s1) into key[0..), and hashes of their
+ * raw text into raw[0..). */
 static bool key_batch(bf_features_t *f, const bf_corpus_t *c, size_t s0,
-                      size_t s1, bf_key128_t *key)
+                      size_t s1, bf_key128_t *key, uint64_t *raw)
 {
 	bool ok = true;
 	long n_chunks = (long)((s1 - s0 + KEY_CHUNK - 1) / KEY_CHUNK);
@@ -192,7 +195,9 @@ static bool key_batch(bf_features_t *f, const bf_corpus_t *c, size_t s0,
 		size_t lo = s0 + (size_t)ch * KEY_CHUNK;
 		size_t hi = lo + KEY_CHUNK < s1 ? lo + KEY_CHUNK : s1;
 		for (size_t s = lo; s < hi && ok; s++) {
-			ok = bf_normalize(bf_sent_text(c, (uint32_t)s), c->sent[s].text_len, nm) == BF_OK;
+			const char *t = bf_sent_text(c, (uint32_t)s);
+			raw[s - s0] = XXH3_64bits(t, c->sent[s].text_len);
+			ok = bf_normalize(t, c->sent[s].text_len, nm) == BF_OK;
 			XXH128_hash_t h = XXH3_128bits_withSeed(nm->buf, nm->len, f->seed);
 			key[s - s0] = (bf_key128_t){ h.low64, h.high64 };
 		}
@@ -222,7 +227,10 @@ static bool grow_types(bf_features_t *f, size_t need)
 	bf_key128_t *k = realloc(f->type_key, nc * sizeof *k);
 	if (k)
 		f->type_key = k;
-	if (!rep || !w || !so || !to || !k)
+	uint64_t *r = realloc(f->type_raw, nc * sizeof *r);
+	if (r)
+		f->type_raw = r;
+	if (!rep || !w || !so || !to || !k || !r)
 		return false;
 	f->cap_types = nc;
 	return true;
@@ -230,8 +238,8 @@ static bool grow_types(bf_features_t *f, size_t need)
 
 /* Step 2: types of sentences [s0, s1), in order.  Returns the number of new
  * types (their ids are f->n_types - new .. f->n_types - 1), or -1. */
-static long assign_types(bf_features_t *f, size_t s0, size_t s1,
-                         const bf_key128_t *key)
+static long assign_types(bf_features_t *f, bf_corpus_t *c, size_t s0, size_t s1,
+                         const bf_key128_t *key, const uint64_t *raw)
 {
 	size_t before = f->n_types;
 	for (size_t s = s0; s < s1; s++) {
@@ -242,8 +250,11 @@ static long assign_types(bf_features_t *f, size_t s0, size_t s1,
 			if (!grow_types(f, f->n_types + 1))
 				return -1;
 			f->type_key[f->n_types] = key[s - s0];
+			f->type_raw[f->n_types] = raw[s - s0];
 			f->type_rep[f->n_types++] = (uint32_t)s;
 			f->tab[i] = (uint32_t)f->n_types;
+		} else if (f->type_raw[f->tab[i] - 1] == raw[s - s0]) {
+			bf_corpus_share_text(c, s, f->type_rep[f->tab[i] - 1]);
 		}
 		f->type_of[s] = f->tab[i] - 1;
 	}
@@ -328,7 +339,7 @@ static bool new_type_features(bf_features_t *f, const bf_corpus_t *c,
 	return ok;
 }
 
-bf_status_t bf_features_add(bf_features_t *f, const bf_corpus_t *c, size_t s0,
+bf_status_t bf_features_add(bf_features_t *f, bf_corpus_t *c, size_t s0,
                             size_t s1)
 {
 	double t = omp_get_wtime();
@@ -343,9 +354,11 @@ bf_status_t bf_features_add(bf_features_t *f, const bf_corpus_t *c, size_t s0,
 		f->cap = nc;
 	}
 	bf_key128_t *key = malloc((s1 - s0 + 1) * sizeof *key);
-	bool ok = key && key_batch(f, c, s0, s1, key);
-	long n_new = ok ? assign_types(f, s0, s1, key) : -1;
+	uint64_t *raw = malloc((s1 - s0 + 1) * sizeof *raw);
+	bool ok = key && raw && key_batch(f, c, s0, s1, key, raw);
+	long n_new = ok ? assign_types(f, c, s0, s1, key, raw) : -1;
 	free(key);
+	free(raw);
 	ok = n_new >= 0 &&
 	     new_type_features(f, c, f->n_types - (size_t)n_new, f->n_types);
 	f->n = s1;

@@ -55,7 +55,7 @@ static void ctx_free(ctx_t *x)
 	bf_corpus_free(&x->c);
 }
 
-static bf_status_t add_features(void *ud, const bf_corpus_t *c, size_t s0,
+static bf_status_t add_features(void *ud, bf_corpus_t *c, size_t s0,
                                 size_t s1)
 {
 	return bf_features_add(ud, c, s0, s1);
