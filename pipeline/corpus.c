@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH_MAX_BYTES ((size_t)32 << 20) /* text held before segmenting */
+#define BATCH_MAX_BYTES ((size_t)16 << 20) /* text held before segmenting */
 #define BATCH_MAX_ARTICLES 16384u
 
 /* One article waiting in the batch; strings live in the batch arena. */
