@@ -216,31 +216,46 @@ static bool verify_story(const void *ctx, uint32_t a, uint32_t b)
 	return bf_artvec_cosine(ctx, a, b) >= STORY_COSINE;
 }
 
+typedef struct {
+	const bf_artvec_t *v;
+	const bf_minhash_t *mh;
+	uint32_t rows;
+	uint64_t seed;
+} story_band_t;
+
+/* One band's keys for articles [lo, lo+n): the band's rows of the MinHash
+ * signature of each article's top-term set, computed when the band is
+ * processed so no signature is held for the whole dump. */
+static void story_band_keys(const void *ctx, uint32_t band, size_t lo, size_t n,
+                            bf_bandkey_t *out)
+{
+	const story_band_t *b = ctx;
+	uint32_t h[BF_ARTVEC_TOP], rows[BF_ARTVEC_TOP];
+	for (size_t i = 0; i < n; i++) {
+		uint32_t a = (uint32_t)(lo + i);
+		const bf_tw_t *tw = bf_artvec_of(b->v, a);
+		for (uint32_t k = 0; k < b->v->n[a]; k++)
+			h[k] = (uint32_t)(tw[k].term >> 32);
+		bf_minhash_sign32_range(b->mh, h, b->v->n[a], band * b->rows, b->rows, rows);
+		bf_lsh_band_keys(rows, 1, b->rows, 0, b->rows, a, b->seed + band, &out[i]);
+	}
+}
+
 /* Links articles whose content vectors are close (LSH candidates only). */
 static bool link_content(bf_stories_t *st, const bf_artvec_t *v,
                          const bf_stories_opts_t *o, bf_uf_t *uf)
 {
-	size_t n = v->n_art;
-	int nt = o->n_threads > 0 ? o->n_threads : 1;
-	uint32_t *sig = malloc((n ? n : 1) * o->n_perm * sizeof *sig);
+	bf_lsh_params_t p = bf_lsh_choose(STORY_LSH_JACCARD, o->n_perm, 0.5, 0.5);
 	bf_minhash_t *mh = bf_minhash_create(o->n_perm, o->seed ^ 0x73746f72ull);
-	bool ok = sig && mh;
-	if (ok) {
-#pragma omp parallel for schedule(dynamic, 256) num_threads(nt)
-		for (long a = 0; a < (long)n; a++) {
-			uint64_t h[BF_ARTVEC_TOP];
-			const bf_tw_t *tw = bf_artvec_of(v, (uint32_t)a);
-			for (uint32_t i = 0; i < v->n[a]; i++)
-				h[i] = tw[i].term;
-			bf_minhash_sign(mh, h, v->n[a], sig + (size_t)a * o->n_perm);
-		}
-		bf_lsh_params_t p = bf_lsh_choose(STORY_LSH_JACCARD, o->n_perm, 0.5, 0.5);
-		bf_lshlink_counts_t lc = { 0 };
-		ok = bf_lsh_link(sig, n, o->n_perm, p, o->seed, nt, verify_story, v,
-		                 uf, &lc) == BF_OK;
-		st->n_story_links = lc.n_links;
+	if (!mh || p.rows > BF_ARTVEC_TOP) {
+		bf_minhash_free(mh);
+		return false;
 	}
-	free(sig);
+	story_band_t bk = { v, mh, p.rows, o->seed ^ 0x73746f72ull };
+	bf_lshlink_counts_t lc = { 0 };
+	bool ok = bf_lsh_link_keys(v->n_art, p.bands, story_band_keys, &bk,
+	                           o->n_threads, verify_story, v, uf, &lc) == BF_OK;
+	st->n_story_links = lc.n_links;
 	bf_minhash_free(mh);
 	return ok;
 }
