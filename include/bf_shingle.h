@@ -29,6 +29,10 @@ size_t bf_shingle_count(size_t n_tok, unsigned k);
 size_t bf_shingle_hash(const char *norm, const bf_span_t *tok, size_t n_tok,
                        unsigned k, uint64_t seed, uint64_t *out);
 
+/* Sorts h[0..n) ascending in place (repeats kept), without allocating:
+ * an in-place MSD radix sort, several times faster than qsort on hashes. */
+void bf_hash_sort(uint64_t *h, size_t n);
+
 /* Sorts h[0..n) ascending and removes repeats in place, without allocating.
  * Returns the new count. */
 size_t bf_hashset_make(uint64_t *h, size_t n);

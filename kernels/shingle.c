@@ -114,12 +114,17 @@ static void hs_radix_sort(uint64_t *h, size_t n, unsigned level)
 	}
 }
 
-size_t bf_hashset_make(uint64_t *h, size_t n)
+void bf_hash_sort(uint64_t *h, size_t n)
 {
 	if (n > BF_HS_INSERTION_MAX)
 		hs_radix_sort(h, n, 0);
 	else
 		hs_insertion_sort(h, n);
+}
+
+size_t bf_hashset_make(uint64_t *h, size_t n)
+{
+	bf_hash_sort(h, n);
 	if (n == 0)
 		return 0;
 	size_t m = 1;

@@ -1,5 +1,6 @@
 /* artvec.c - top tf-idf term vectors of articles (see bf_artvec.h). */
 #include "bf_artvec.h"
+#include "bf_shingle.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -63,12 +64,6 @@ static uint32_t df_get(const dfmap_t *m, uint64_t k)
 	return m->key[i] ? m->val[i] : 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* All content terms of article a (with repeats; sentences of skipped
  * clusters left out), sorted, into buf (room
  * for every term of its sentences).  Returns the count. */
@@ -85,7 +80,7 @@ static size_t article_terms(const bf_corpus_t *c, const bf_features_t *f,
 		memcpy(buf + n, bf_feat_term(f, s), bf_feat_n_term(f, s) * sizeof *buf);
 		n += bf_feat_n_term(f, s);
 	}
-	qsort(buf, n, sizeof *buf, cmp_u64);
+	bf_hash_sort(buf, n);
 	return n;
 }
 

@@ -284,6 +284,32 @@ static void test_sets32(void **state)
 	}
 }
 
+static int cmp_u64_ref(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* bf_hash_sort keeps repeats (a multiset sort): equal to qsort's order. */
+static void test_hash_sort(void **state)
+{
+	(void)state;
+	bf_test_rng_t rng = { 11 };
+	static const size_t sizes[] = { 0, 1, 2, 31, 32, 33, 500, 70000 };
+	for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+		size_t n = sizes[k];
+		uint64_t *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+		assert_true(a && b);
+		for (size_t i = 0; i < n; i++)
+			a[i] = b[i] = (bf_test_rand(&rng) % 97) * 0x0101010101010101ull + (i % 3);
+		bf_hash_sort(a, n);
+		qsort(b, n, sizeof *b, cmp_u64_ref);
+		assert_memory_equal(a, b, n * sizeof *a);
+		free(a);
+		free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_hashset_make),
 		cmocka_unit_test(test_intersect_jaccard),
 		cmocka_unit_test(test_sets32),
+		cmocka_unit_test(test_hash_sort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
