@@ -4,7 +4,8 @@
  *
  * Near-copies: two articles are copies when most of their sentences fall in
  * shared near-duplicate clusters: shared / min(clusters of A, clusters of B)
- * >= BF_COPY_OVERLAP.  Copy groups are the connected components.
+ * >= BF_COPY_OVERLAP.  Copy groups are stars: each member is a copy of the
+ * group's first article (components would chain template texts).
  *
  * Stories: articles about the same event.  Copies are always one story;
  * beyond that, articles are linked when their content-term vectors (tf-idf
@@ -36,7 +37,7 @@ typedef struct {
 	uint32_t *st_art;      /* articles of each story, ascending */
 	uint32_t *st_sources;  /* n_stories: distinct sources (an article with
 	                          no source counts as its own) */
-	uint32_t *copy_of;     /* n_art: smallest article of its copy group */
+	uint32_t *copy_of;     /* n_art: first article (leader) of its copy group */
 	uint8_t *cl_stock;     /* one flag per cluster: stock text (bf_stock.h) */
 	size_t n_stock;        /* stock clusters */
 	uint64_t n_copy_pairs; /* verified near-copy article pairs */
