@@ -20,8 +20,11 @@
 #include <string.h>
 
 /* Two articles are copies when shared clusters / min(clusters of each) is
- * at least this ("most of their sentences"). */
-#define BF_COPY_OVERLAP 0.5
+ * at least this ("most of their sentences").  Measured on the 1 GB
+ * make_dump dump against its truth (pairs sharing base_id): 0.5 gives pair
+ * recall 0.994 / precision 0.978 (updated re-filings of one story count
+ * as different bases), 0.7 gives 0.987 / 0.993, 0.8 gives 0.977 / 0.996. */
+#define BF_COPY_OVERLAP 0.7
 /* ... and they share at least this many clusters (or all of the smaller). */
 #define COPY_MIN_SHARED 2u
 /* Clusters carried by more articles than this are stock phrases, not
