@@ -56,38 +56,40 @@ static occ_t *story_occurrences(uint32_t story, const bf_corpus_t *c,
 
 /* One node per cluster; its representative is the cluster's most frequent
  * exact text in the story, ties to the earliest sentence. */
-static size_t make_nodes(const occ_t *o, size_t n, const bf_dedup_t *d,
-                         bf_node_t *node)
+static size_t make_nodes(const occ_t *o, size_t n, const bf_corpus_t *c,
+                         const bf_dedup_t *d, bf_node_t *node)
 {
 	size_t nn = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i, best_cnt = 0;
-		uint32_t best = o[i].sent;
+		uint32_t best = o[i].sent, pos = UINT32_MAX;
 		while (j < n && o[j].cluster == o[i].cluster) {
 			size_t k = j; /* a run of one type; o[j] is its first sentence */
-			while (k < n && o[k].cluster == o[i].cluster && o[k].type == o[j].type)
+			while (k < n && o[k].cluster == o[i].cluster && o[k].type == o[j].type) {
+				if (c->sent[o[k].sent].pos < pos)
+					pos = c->sent[o[k].sent].pos;
 				k++;
+			}
 			if (k - j > best_cnt || (k - j == best_cnt && o[j].sent < best)) {
 				best_cnt = k - j;
 				best = o[j].sent;
 			}
 			j = k;
 		}
-		node[nn++] = (bf_node_t){ o[i].cluster, best, d->cl_support[o[i].cluster], 0 };
+		node[nn++] = (bf_node_t){ o[i].cluster, best, d->cl_support[o[i].cluster],
+		                          pos, 0 };
 		i = j;
 	}
 	return nn;
 }
 
-static int cmp_keep(const void *a, const void *b, void *ctx)
+static int cmp_keep(const void *a, const void *b)
 {
 	const bf_node_t *x = a, *y = b;
-	const bf_corpus_t *c = ctx;
 	if (x->support != y->support)
 		return x->support > y->support ? -1 : 1;
-	uint32_t px = c->sent[x->sent].pos, py = c->sent[y->sent].pos;
-	if (px != py)
-		return px < py ? -1 : 1;
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
 	return (x->cluster > y->cluster) - (x->cluster < y->cluster);
 }
 
@@ -184,10 +186,10 @@ bf_status_t bf_rank_story(bf_ranked_t *out, uint32_t story,
 		free(node);
 		return BF_ENOMEM;
 	}
-	size_t n = make_nodes(occ, n_occ, d, node);
+	size_t n = make_nodes(occ, n_occ, c, d, node);
 	free(occ);
 	if (n > BF_RANK_MAX_NODES) {
-		qsort_r(node, n, sizeof *node, cmp_keep, (void *)c);
+		qsort(node, n, sizeof *node, cmp_keep);
 		n = BF_RANK_MAX_NODES;
 		qsort(node, n, sizeof *node, cmp_cluster);
 	}
@@ -197,13 +199,16 @@ bf_status_t bf_rank_story(bf_ranked_t *out, uint32_t story,
 	double *work = malloc((2 * n + 1) * sizeof *work);
 	bool ok = jump && x && work && build_graph(&g, node, n, f);
 	if (ok && n) {
-		/* the random jump follows support: a sentence carried by many
-		 * articles is where a reader "lands" more often */
+		/* the random jump follows support and the lead (bf_rank.h): a
+		 * sentence carried by many articles, or near the top of one, is
+		 * where a reader "lands" more often */
 		double tot = 0;
+		for (size_t i = 0; i < n; i++) {
+			jump[i] = node[i].support / (1.0 + node[i].pos);
+			tot += jump[i];
+		}
 		for (size_t i = 0; i < n; i++)
-			tot += node[i].support;
-		for (size_t i = 0; i < n; i++)
-			jump[i] = node[i].support / tot;
+			jump[i] /= tot;
 		bf_csr_t csr = { (uint32_t)n, g.row, g.src, g.w };
 		bf_pagerank(&csr, jump, BF_RANK_DAMPING, BF_RANK_TOL, BF_RANK_MAX_ITER, x, work);
 		for (size_t i = 0; i < n; i++)

@@ -1,5 +1,6 @@
 /* select.c - stories and sentences of the briefing (see bf_select.h). */
 #include "bf_select.h"
+#include "bf_coverage.h"
 #include "bf_shingle.h"
 
 #include <stdlib.h>
@@ -7,18 +8,40 @@
 
 typedef struct {
 	bf_ranked_t r;
-	size_t cursor;   /* next node to consider */
+	bf_concepts_t cs;
+	double *best_tr;    /* per concept: highest TextRank score among the
+	                       chosen sentences of the story with it, or 0 */
+	uint8_t *used;      /* per node: chosen or ruled out */
 	bf_story_out_t *out;
 } story_state_t;
 
-/* True when sentence s is a near-duplicate of a sentence already chosen. */
+/* Content-term containment |Ts ∩ Tc| / min(|Ts|, |Tc|) of s in a chosen
+ * sentence c at which s is redundant: "half of what the shorter of the two
+ * says, the other says too". */
+#define MAX_TERM_OVERLAP 0.5
+
+/* True when sentence s repeats a sentence already chosen: a near-duplicate
+ * (shingle Jaccard >= threshold, the definition of bf_dedup.h), or a
+ * restatement in other words (content-term containment >= MAX_TERM_OVERLAP,
+ * e.g. "X was fired by Y on Sept. 2" after "On Sept. 2, Y fired X").
+ * Concept coverage alone only lowers the value of a restatement (its
+ * bigrams differ where the words are reordered); this rules it out.
+ * Measured on DUC 2004 (dev, ROUGE-1 / ROUGE-2 recall x100): 38.4 / 9.8
+ * without it, 38.7 / 9.9 with it; a containment of 0.4, 0.6 or 0.7 measures
+ * within 0.2 of 0.5, and 0.3 (too eager) loses 0.3 / 0.4. */
 static bool repeats(const bf_features_t *f, uint32_t s, const uint32_t *chosen,
                     size_t n_chosen, double threshold)
 {
-	for (size_t i = 0; i < n_chosen; i++)
-		if (bf_jaccard_sorted(bf_feat_sh(f, s), bf_feat_n_sh(f, s),
-		                      bf_feat_sh(f, chosen[i]), bf_feat_n_sh(f, chosen[i])) >= threshold)
+	size_t ns = bf_feat_n_term(f, s);
+	for (size_t i = 0; i < n_chosen; i++) {
+		uint32_t c = chosen[i];
+		if (bf_feat_jaccard(f, s, c) >= threshold)
 			return true;
+		size_t nc = bf_feat_n_term(f, c), m = ns < nc ? ns : nc;
+		if (m && bf_hashset_intersect(bf_feat_term(f, s), ns, bf_feat_term(f, c), nc) >=
+		             MAX_TERM_OVERLAP * (double)m)
+			return true;
+	}
 	return false;
 }
 
@@ -55,29 +78,75 @@ static bool push_pick(bf_story_out_t *so, const bf_node_t *nd, uint32_t words,
 	return true;
 }
 
-/* One round-robin turn of a story: its best remaining sentence that fits
- * and repeats nothing.  Returns false on allocation failure. */
+/* Marginal gain of node i (bf_select.h): for each of its concepts, the
+ * concept's df times how much its TextRank score raises the best score
+ * the concept has among chosen sentences. */
+static double gain(const story_state_t *ss, size_t i)
+{
+	const uint32_t *cid = bf_concepts_of(&ss->cs, i);
+	size_t n = bf_concepts_n(&ss->cs, i);
+	double tr = ss->r.node[i].score, g = 0;
+	for (size_t k = 0; k < n; k++)
+		if (tr > ss->best_tr[cid[k]])
+			g += ss->cs.df[cid[k]] * (tr - ss->best_tr[cid[k]]);
+	return g;
+}
+
+/* The unused node of the story of highest gain per word among those that
+ * fit the words left and add something (gain > 0); SIZE_MAX when none.
+ * Ties go to the earlier node (higher TextRank, then smaller cluster id),
+ * so the choice is deterministic. */
+static size_t best_node(const story_state_t *ss, const bf_corpus_t *c,
+                        uint32_t left, bool first)
+{
+	size_t best = SIZE_MAX;
+	double best_v = 0;
+	for (size_t i = 0; i < ss->r.n; i++) {
+		if (ss->used[i])
+			continue;
+		uint32_t w = c->sent[ss->r.node[i].sent].n_words;
+		/* the briefing's first sentence may be cut to the budget */
+		if ((w > left && !first) || w == 0 || left == 0)
+			continue;
+		double v = gain(ss, i) / w;
+		if (v > best_v) {
+			best_v = v;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* One round-robin turn of a story: it takes its best node (best_node) that
+ * repeats no chosen sentence.  *picked tells whether it took one.  Returns
+ * false on allocation failure. */
 static bool take_turn(story_state_t *ss, const bf_corpus_t *c,
                       const bf_features_t *f, uint32_t *chosen, size_t *n_chosen,
-                      uint32_t *left, bool first, double threshold)
+                      uint32_t *left, bool first, double threshold, bool *picked)
 {
-	while (ss->cursor < ss->r.n) {
-		const bf_node_t *nd = &ss->r.node[ss->cursor++];
+	*picked = false;
+	size_t i;
+	while ((i = best_node(ss, c, *left, first)) != SIZE_MAX) {
+		const bf_node_t *nd = &ss->r.node[i];
+		ss->used[i] = 1;
+		if (repeats(f, nd->sent, chosen, *n_chosen, threshold))
+			continue;
 		uint32_t w = c->sent[nd->sent].n_words;
 		char *cut = NULL;
-		if (w > *left && first) {
+		if (w > *left) {
 			/* the one allowed overrun: cut the briefing's first sentence */
 			cut = cut_words(bf_sent_text(c, nd->sent), *left);
 			if (!cut)
 				return false;
 			w = *left;
 		}
-		if (w > *left || repeats(f, nd->sent, chosen, *n_chosen, threshold)) {
-			free(cut);
-			continue;
-		}
+		const uint32_t *cid = bf_concepts_of(&ss->cs, i);
+		for (size_t k = 0; k < bf_concepts_n(&ss->cs, i); k++)
+			if (nd->score > ss->best_tr[cid[k]])
+				ss->best_tr[cid[k]] = nd->score;
 		chosen[(*n_chosen)++] = nd->sent;
 		*left -= w;
+		*picked = true;
 		return push_pick(ss->out, nd, w, cut);
 	}
 	return true;
@@ -153,13 +222,38 @@ static bool fill_budget(story_state_t *ss, size_t ns, const bf_corpus_t *c,
 	while (more && ok && left > 0) {
 		more = false;
 		for (size_t i = 0; i < ns && ok; i++) {
+			bool picked = false;
 			ok = take_turn(&ss[i], c, f, chosen, &n_chosen, &left,
-			               n_chosen == 0, o->threshold);
-			more = more || ss[i].cursor < ss[i].r.n;
+			               n_chosen == 0, o->threshold, &picked);
+			more = more || picked;
 		}
 	}
 	*words_used = o->max_words - left;
 	return ok;
+}
+
+/* Ranks story i and prepares its selection state. */
+static bool prepare_story(story_state_t *ss, uint32_t i, const bf_corpus_t *c,
+                          const bf_features_t *f, const bf_dedup_t *d,
+                          const bf_stories_t *st)
+{
+	if (bf_rank_story(&ss->r, i, c, f, d, st) != BF_OK)
+		return false;
+	ss->out->title_art = pick_title(&ss->r, i, c, d, st);
+	if (bf_concepts_build(&ss->cs, &ss->r, i, c, d, st) != BF_OK)
+		return false;
+	size_t nc = ss->cs.n_concept;
+	ss->best_tr = calloc(nc ? nc : 1, sizeof *ss->best_tr);
+	ss->used = calloc(ss->r.n ? ss->r.n : 1, 1);
+	return ss->best_tr && ss->used;
+}
+
+static void story_state_free(story_state_t *ss)
+{
+	bf_ranked_free(&ss->r);
+	bf_concepts_free(&ss->cs);
+	free(ss->best_tr);
+	free(ss->used);
 }
 
 bf_status_t bf_select_run(bf_briefing_t *b, const bf_corpus_t *c,
@@ -177,9 +271,9 @@ bf_status_t bf_select_run(bf_briefing_t *b, const bf_corpus_t *c,
 	for (long i = 0; i < (long)(ss ? ns : 0); i++) {
 		ss[i].out = &b->st[i];
 		b->st[i].story = (uint32_t)i;
-		bool ranked = bf_rank_story(&ss[i].r, (uint32_t)i, c, f, d, st) == BF_OK;
-		b->st[i].title_art = ranked ? pick_title(&ss[i].r, (uint32_t)i, c, d, st) : UINT32_MAX;
-		ok = ranked && ok;
+		b->st[i].title_art = UINT32_MAX;
+		bool ready = prepare_story(&ss[i], (uint32_t)i, c, f, d, st);
+		ok = ready && ok;
 	}
 	ok = ok && fill_budget(ss, ns, c, f, o, chosen, &b->n_words);
 	/* keep stories that got a sentence, in rank order, sentences in
@@ -194,7 +288,7 @@ bf_status_t bf_select_run(bf_briefing_t *b, const bf_corpus_t *c,
 				free(b->st[i].pick[j].cut_text);
 			free(b->st[i].pick);
 		}
-		bf_ranked_free(&ss[i].r);
+		story_state_free(&ss[i]);
 	}
 	free(ss);
 	free(chosen);
