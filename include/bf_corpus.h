@@ -86,7 +86,8 @@ const char *bf_art_date(const bf_corpus_t *c, uint32_t a);
  * n_threads given to bf_corpus_load. */
 const char *bf_sent_text(const bf_corpus_t *c, uint32_t s);
 
-/* Words of s separated by single spaces (as corpus sentence texts are). */
+/* Words of s separated by single spaces (as corpus sentence texts are):
+ * tokens holding a letter or digit; lone punctuation does not count. */
 uint32_t bf_count_words(const char *s);
 
 #endif

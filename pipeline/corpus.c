@@ -82,7 +82,10 @@ static size_t put_str(loader_t *L, const char *s)
 }
 
 /* Copies sentence span text into out, squeezing white-space runs to one
- * space (the segmenter trims the ends).  Returns bytes written. */
+ * space (the segmenter trims the ends) and turning the typewriter quote
+ * pairs of older newswire (`` and '', as in the LDC/DUC texts) into the
+ * curly quotes a reader expects.  out has room for 3n/2 + 1 bytes (a
+ * 2-byte pair becomes a 3-byte quote).  Returns bytes written. */
 static size_t squeeze(const char *s, size_t n, char *out)
 {
 	size_t o = 0;
@@ -97,6 +100,12 @@ static size_t squeeze(const char *s, size_t n, char *out)
 		if (space && o)
 			out[o++] = ' ';
 		space = false;
+		if ((ch == '`' || ch == '\'') && i + 1 < n && s[i + 1] == (char)ch) {
+			memcpy(out + o, ch == '`' ? "\xE2\x80\x9C" : "\xE2\x80\x9D", 3);
+			o += 3;
+			i++;
+			continue;
+		}
 		out[o++] = (char)ch;
 	}
 	return o;
@@ -111,7 +120,7 @@ static bool segment_one(pending_t *p, const char *arena, bf_segment_t *seg)
 	size_t total = 0;
 	for (size_t i = 0; i < seg->n; i++)
 		total += seg->sent[i].len + 1;
-	p->sents = malloc(total ? total : 1);
+	p->sents = malloc(total + total / 2 + 1);
 	if (!p->sents)
 		return false;
 	size_t o = 0;
@@ -125,14 +134,38 @@ static bool segment_one(pending_t *p, const char *arena, bf_segment_t *seg)
 	return true;
 }
 
+/* True when the token [b, e) holds a letter or digit: a lone dash, quote
+ * or bullet is punctuation, not a word of the budget (ROUGE does not count
+ * it either).  Bytes of U+2000..U+206F (general punctuation: dashes,
+ * quotes, ellipsis) do not count; other non-ASCII bytes do. */
+static bool is_word(const unsigned char *b, const unsigned char *e)
+{
+	for (const unsigned char *p = b; p < e; p++) {
+		if ((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
+			return true;
+		if (*p >= 0x80) {
+			if (*p == 0xE2 && p + 1 < e && (p[1] == 0x80 || p[1] == 0x81)) {
+				p += 2;
+				continue;
+			}
+			if (*p >= 0xC2)
+				return true;
+		}
+	}
+	return false;
+}
+
 uint32_t bf_count_words(const char *s)
 {
 	uint32_t n = 0;
-	bool in = false;
-	for (; *s; s++) {
-		bool sp = (*s == ' ');
-		n += (!sp && !in);
-		in = !sp;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const unsigned char *b = p;
+		while (*p && *p != ' ')
+			p++;
+		n += p > b && is_word(b, p);
 	}
 	return n;
 }
