@@ -44,7 +44,8 @@ typedef struct {
 	uint32_t *sh;            /* shingle sets (upper 32 bits), ascending */
 	size_t sh_cap;
 	uint64_t *term_off;      /* n_types+1 offsets into term */
-	uint64_t *term;          /* content-term sets, ascending per type */
+	uint32_t *term;          /* content-term sets (upper 32 bits of the term
+	                            hashes), ascending per type */
 	size_t term_cap;
 	/* exact-text table, freed by bf_features_finish: slots hold type + 1
 	 * (0 = empty) and the keys live once per type, so a slot costs 4
@@ -86,7 +87,7 @@ static inline size_t bf_type_n_term(const bf_features_t *f, size_t t)
 {
 	return (size_t)(f->term_off[t + 1] - f->term_off[t]);
 }
-static inline const uint64_t *bf_type_term(const bf_features_t *f, size_t t)
+static inline const uint32_t *bf_type_term(const bf_features_t *f, size_t t)
 {
 	return f->term + f->term_off[t];
 }
@@ -111,7 +112,7 @@ static inline size_t bf_feat_n_term(const bf_features_t *f, size_t s)
 {
 	return bf_type_n_term(f, f->type_of[s]);
 }
-static inline const uint64_t *bf_feat_term(const bf_features_t *f, size_t s)
+static inline const uint32_t *bf_feat_term(const bf_features_t *f, size_t s)
 {
 	return bf_type_term(f, f->type_of[s]);
 }

@@ -77,8 +77,9 @@ static size_t article_terms(const bf_corpus_t *c, const bf_features_t *f,
 		size_t s = ar->first_sent + i;
 		if (skip && skip[d->cluster_of[s]])
 			continue;
-		memcpy(buf + n, bf_feat_term(f, s), bf_feat_n_term(f, s) * sizeof *buf);
-		n += bf_feat_n_term(f, s);
+		const uint32_t *t = bf_feat_term(f, s);
+		for (size_t k = 0, nt = bf_feat_n_term(f, s); k < nt; k++)
+			buf[n++] = t[k];
 	}
 	bf_hash_sort(buf, n);
 	return n;

@@ -39,8 +39,7 @@ struct bf_feat_scratch {
 };
 
 typedef struct {
-	uint32_t *sh;
-	uint64_t *term;
+	uint32_t *sh, *term;
 	size_t n_sh, cap_sh, n_term, cap_term;
 	bool oom;
 } chunk_out_t;
@@ -272,9 +271,10 @@ static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
 		return false;
 	f->type_words[t] = (uint32_t)nm->n_tok;
 	size_t nsh = bf_shingle_count(nm->n_tok, f->k);
-	if (!reserve_u64(&sc->buf, &sc->buf_cap, nsh) ||
+	size_t room = nsh > nm->n_tok ? nsh : nm->n_tok;
+	if (!reserve_u64(&sc->buf, &sc->buf_cap, room) ||
 	    !reserve_u32(&o->sh, &o->cap_sh, o->n_sh + nsh) ||
-	    !reserve_u64(&o->term, &o->cap_term, o->n_term + nm->n_tok))
+	    !reserve_u32(&o->term, &o->cap_term, o->n_term + nm->n_tok))
 		return false;
 	nsh = bf_shingle_hash(nm->buf, nm->tok, nm->n_tok, f->k, f->seed, sc->buf);
 	nsh = bf_hashset_make(sc->buf, nsh);
@@ -282,13 +282,13 @@ static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
 	o->n_sh += nsh;
 	*n_sh = (uint32_t)nsh;
 	size_t nt = 0;
-	uint64_t *term = o->term + o->n_term;
 	for (size_t i = 0; i < nm->n_tok; i++) {
 		uint64_t h = word_term(sc, nm->buf + nm->tok[i].off, nm->tok[i].len, f->seed);
 		if (h)
-			term[nt++] = h;
+			sc->buf[nt++] = h;
 	}
-	nt = bf_hashset_make(term, nt);
+	nt = bf_hashset_make(sc->buf, nt);
+	nt = bf_hashset_upper32(sc->buf, nt, o->term + o->n_term);
 	o->n_term += nt;
 	*n_term = (uint32_t)nt;
 	return true;
@@ -300,7 +300,7 @@ static bool append_chunk(bf_features_t *f, size_t t0, size_t t1, chunk_out_t *o,
 {
 	size_t sh_len = f->sh_off[t0], term_len = f->term_off[t0];
 	if (!reserve_u32(&f->sh, &f->sh_cap, sh_len + o->n_sh) ||
-	    !reserve_u64(&f->term, &f->term_cap, term_len + o->n_term))
+	    !reserve_u32(&f->term, &f->term_cap, term_len + o->n_term))
 		return false;
 	memcpy(f->sh + sh_len, o->sh, o->n_sh * sizeof *o->sh);
 	memcpy(f->term + term_len, o->term, o->n_term * sizeof *o->term);

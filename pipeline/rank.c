@@ -115,7 +115,7 @@ static double tr_sim(const bf_features_t *f, uint32_t a, uint32_t b)
 	size_t na = bf_feat_n_term(f, a), nb = bf_feat_n_term(f, b);
 	if (!na || !nb)
 		return 0;
-	size_t inter = bf_hashset_intersect(bf_feat_term(f, a), na, bf_feat_term(f, b), nb);
+	size_t inter = bf_hashset32_intersect(bf_feat_term(f, a), na, bf_feat_term(f, b), nb);
 	return inter ? (double)inter / (log((double)na + 1) + log((double)nb + 1)) : 0;
 }
 

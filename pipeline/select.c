@@ -38,7 +38,7 @@ static bool repeats(const bf_features_t *f, uint32_t s, const uint32_t *chosen,
 		if (bf_feat_jaccard(f, s, c) >= threshold)
 			return true;
 		size_t nc = bf_feat_n_term(f, c), m = ns < nc ? ns : nc;
-		if (m && bf_hashset_intersect(bf_feat_term(f, s), ns, bf_feat_term(f, c), nc) >=
+		if (m && bf_hashset32_intersect(bf_feat_term(f, s), ns, bf_feat_term(f, c), nc) >=
 		             MAX_TERM_OVERLAP * (double)m)
 			return true;
 	}

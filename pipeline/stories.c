@@ -279,7 +279,7 @@ static void story_band_keys(const void *ctx, uint32_t band, size_t lo, size_t n,
 		uint32_t a = (uint32_t)(lo + i);
 		const bf_tw_t *tw = bf_artvec_of(b->v, a);
 		for (uint32_t k = 0; k < b->v->n[a]; k++)
-			h[k] = (uint32_t)(tw[k].term >> 32);
+			h[k] = (uint32_t)tw[k].term; /* terms are 32-bit hashes */
 		bf_minhash_sign32_range(b->mh, h, b->v->n[a], band * b->rows, b->rows, rows);
 		bf_lsh_band_keys(rows, 1, b->rows, 0, b->rows, a, b->seed + band, &out[i]);
 	}
