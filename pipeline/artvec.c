@@ -190,7 +190,7 @@ bf_status_t bf_artvec_build(bf_artvec_t *v, const bf_corpus_t *c,
 	v->n = malloc((n ? n : 1) * sizeof *v->n);
 	dfmap_t df = { 0 };
 	bool ok = v->tw && v->n && count_df(&df, c, f, d, skip);
-#pragma omp parallel num_threads(n_threads > 0 ? n_threads : 1) reduction(&& : ok) if (ok)
+#pragma omp parallel num_threads(n_threads > 0 ? n_threads : 1) reduction(&& : ok) if (ok && n > 1024)
 	{
 		uint64_t *buf = malloc(mx * sizeof *buf);
 		bf_tw_t *tmp = malloc(mx * sizeof *tmp);

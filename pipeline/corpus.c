@@ -278,7 +278,7 @@ static bool flush_batch(loader_t *L)
 {
 	bool ok = true;
 	long n = (long)L->n;
-#pragma omp parallel for schedule(dynamic, 16) num_threads(L->n_threads) reduction(&& : ok)
+#pragma omp parallel for schedule(dynamic, 16) num_threads(L->n_threads) reduction(&& : ok) if (n > 32)
 	for (long i = 0; i < n; i++)
 		ok = segment_one(&L->p[i], L->arena, &L->seg[omp_get_thread_num()]) && ok;
 	size_t s0 = L->c->n_sent;

@@ -188,7 +188,7 @@ static bool key_batch(bf_features_t *f, const bf_corpus_t *c, size_t s0,
 {
 	bool ok = true;
 	long n_chunks = (long)((s1 - s0 + KEY_CHUNK - 1) / KEY_CHUNK);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(f->n_threads) reduction(&& : ok)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(f->n_threads) reduction(&& : ok) if (n_chunks > 1)
 	for (long ch = 0; ch < n_chunks; ch++) {
 		bf_norm_t *nm = &f->scratch[omp_get_thread_num()].nm;
 		size_t lo = s0 + (size_t)ch * KEY_CHUNK;
@@ -319,7 +319,7 @@ static bool new_type_features(bf_features_t *f, const bf_corpus_t *c,
 	chunk_out_t *ch = calloc(n_chunks ? n_chunks : 1, sizeof *ch);
 	uint32_t *cnt = malloc((2 * n + 1) * sizeof *cnt); /* n_sh, then n_term */
 	bool ok = ch && cnt;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(f->n_threads) if (ok)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(f->n_threads) if (ok && n_chunks > 1)
 	for (long i = 0; i < (long)n_chunks; i++) {
 		bf_feat_scratch_t *sc = &f->scratch[omp_get_thread_num()];
 		size_t lo = t0 + (size_t)i * TYPE_CHUNK, hi = lo + TYPE_CHUNK < t1 ? lo + TYPE_CHUNK : t1;

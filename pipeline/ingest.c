@@ -610,7 +610,7 @@ static int jb_flush(ingest_t *st, const char *file)
 	int nt = st->cb->n_threads > 1 ? st->cb->n_threads : 1;
 	/* Flags 0: a top-level scalar is refused with jansson's own message,
 	 * "\u0000" is refused too (strings handed out are NUL-terminated). */
-#pragma omp parallel for schedule(dynamic, 16) num_threads(nt)
+#pragma omp parallel for schedule(dynamic, 16) num_threads(nt) if (jb->n > 64)
 	for (long i = 0; i < (long)jb->n; i++) {
 		json_error_t jerr;
 		jb->obj[i] = NULL;

@@ -267,7 +267,7 @@ bf_status_t bf_select_run(bf_briefing_t *b, const bf_corpus_t *c,
 	uint32_t *chosen = malloc(((size_t)o->max_words + 1) * sizeof *chosen);
 	bool ok = ss && b->st && chosen;
 	int nt = o->n_threads > 0 ? o->n_threads : 1;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) reduction(&& : ok)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) reduction(&& : ok) if (ns > 1)
 	for (long i = 0; i < (long)(ss ? ns : 0); i++) {
 		ss[i].out = &b->st[i];
 		b->st[i].story = (uint32_t)i;

@@ -50,7 +50,7 @@ size_t bf_stock_find(const bf_corpus_t *c, const bf_dedup_t *d,
 			if (d->cl_support[cl] >= BF_STOCK_MIN_SUPPORT)
 				mem[fill[cl]++] = (uint32_t)s;
 		}
-#pragma omp parallel for schedule(dynamic, 256) num_threads(n_threads > 0 ? n_threads : 1) reduction(+ : n_stock)
+#pragma omp parallel for schedule(dynamic, 256) num_threads(n_threads > 0 ? n_threads : 1) reduction(+ : n_stock) if (nc > 4096)
 		for (long cl = 0; cl < (long)nc; cl++)
 			if (off[cl + 1] > off[cl] &&
 			    coherence(c, v, mem + off[cl], off[cl + 1] - off[cl]) < BF_STOCK_MAX_COHERENCE) {

@@ -225,7 +225,7 @@ static bool find_copies(bf_stories_t *st, const bf_corpus_t *c,
 	pairbuf_t *pb = calloc(n_chunks ? n_chunks : 1, sizeof *pb);
 	bool ok = pb && article_clusters(&ac, c, d, st->cl_stock) &&
 	          cluster_articles(&ca, &ac, n, d);
-#pragma omp parallel num_threads(nt) if (ok)
+#pragma omp parallel num_threads(nt) if (ok && n_chunks > 1)
 	{
 		uint32_t *cnt = calloc(n ? n : 1, sizeof *cnt);
 		uint32_t *touched = malloc((n ? n : 1) * sizeof *touched);

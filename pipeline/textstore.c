@@ -118,7 +118,7 @@ bf_status_t bf_textstore_seal(bf_textstore_t *ts, int n_threads)
 	}
 	bool ok = true;
 	size_t b0 = ts->n_blk;
-#pragma omp parallel num_threads(n_threads > 0 ? n_threads : 1) reduction(&& : ok)
+#pragma omp parallel num_threads(n_threads > 0 ? n_threads : 1) reduction(&& : ok) if (np > 1)
 	{
 		ZSTD_CCtx *cctx = ZSTD_createCCtx();
 		ok = cctx != NULL;
