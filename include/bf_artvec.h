@@ -16,9 +16,12 @@
 
 #define BF_ARTVEC_TOP 30u
 
+/* 8 bytes a term: the term hashes are 32-bit (bf_features.h) and a float
+ * weight is plenty for a cosine; 30 terms x 330,000 articles of a 1 GB
+ * dump are 80 MB, not 160. */
 typedef struct {
-	uint64_t term;
-	double w;
+	uint32_t term;
+	float w;
 } bf_tw_t;
 
 typedef struct {

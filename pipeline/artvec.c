@@ -144,7 +144,7 @@ static size_t top_terms(const bf_corpus_t *c, const bf_features_t *f,
 		while (j < n && buf[j] == buf[i])
 			j++;
 		double idf = log(1.0 + N / (double)df_get(df, buf[i]));
-		tw[k++] = (bf_tw_t){ buf[i], (1.0 + log((double)(j - i))) * idf };
+		tw[k++] = (bf_tw_t){ (uint32_t)buf[i], (float)((1.0 + log((double)(j - i))) * idf) };
 		i = j;
 	}
 	qsort(tw, k, sizeof *tw, cmp_tw_weight);
@@ -154,7 +154,7 @@ static size_t top_terms(const bf_corpus_t *c, const bf_features_t *f,
 		norm += tw[i].w * tw[i].w;
 	norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
 	for (size_t i = 0; i < k; i++)
-		out[i] = (bf_tw_t){ tw[i].term, tw[i].w * norm };
+		out[i] = (bf_tw_t){ tw[i].term, (float)(tw[i].w * norm) };
 	qsort(out, k, sizeof *out, cmp_bf_tw_term);
 	return k;
 }
@@ -169,7 +169,7 @@ static double cosine(const bf_tw_t *a, size_t na, const bf_tw_t *b, size_t nb)
 		else if (a[i].term > b[j].term)
 			j++;
 		else
-			s += a[i++].w * b[j++].w;
+			s += (double)a[i++].w * (double)b[j++].w;
 	}
 	return s;
 }
