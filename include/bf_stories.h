@@ -8,11 +8,12 @@
  * group's first article (components would chain template texts).
  *
  * Stories: articles about the same event.  Copies are always one story;
- * beyond that, articles are linked when their content-term vectors (tf-idf
- * over the input) are similar, candidates coming from a second MinHash LSH
- * over each article's top terms (never an all-pairs pass).  Stories are
- * numbered by rank: more distinct articles first, then more distinct
- * sources, then the smaller first article id. */
+ * beyond that, copy groups are joined by average linkage over their
+ * content vectors (tf-idf over the input, titles weighed up), candidates
+ * from an inverted index over each group's heaviest terms (never an
+ * all-pairs pass), with dates as a soft constraint (bf_storylink.h).
+ * Stories are numbered by rank: more distinct articles first, then more
+ * distinct sources, then the smaller first article id. */
 #ifndef BF_STORIES_H
 #define BF_STORIES_H
 
@@ -24,7 +25,8 @@
 
 typedef struct {
 	bool one_story;  /* --stories 1: the whole input is one story */
-	uint32_t n_perm; /* MinHash permutations for the article LSH */
+	uint32_t n_perm; /* unused since stories no longer use MinHash (kept
+	                    for the callers' initializers) */
 	uint64_t seed;
 	int n_threads;
 } bf_stories_opts_t;
@@ -41,7 +43,7 @@ typedef struct {
 	uint8_t *cl_stock;     /* one flag per cluster: stock text (bf_stock.h) */
 	size_t n_stock;        /* stock clusters */
 	uint64_t n_copy_pairs; /* verified near-copy article pairs */
-	uint64_t n_story_links;/* verified content links between articles */
+	uint64_t n_story_links;/* merges of copy groups into stories */
 } bf_stories_t;
 
 bf_status_t bf_stories_build(bf_stories_t *st, const bf_corpus_t *c,

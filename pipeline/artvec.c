@@ -1,8 +1,15 @@
-/* artvec.c - top tf-idf term vectors of articles (see bf_artvec.h). */
+/* artvec.c - top tf-idf term vectors of articles (see bf_artvec.h).
+ *
+ * Outline: an article's distinct terms are tallied in a per-thread
+ * open-addressing table (linear in the article's term count: no sort of
+ * the raw terms), weighed, and the heaviest kept.  Document frequencies are
+ * counted the same way, each thread into its own map, and the maps summed
+ * (a sum does not depend on which thread counted which article). */
 #include "bf_artvec.h"
-#include "bf_shingle.h"
+#include "bf_terms.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +23,34 @@ typedef struct {
 	size_t cap, n;
 } dfmap_t;
 
+struct bf_artvec_df {
+	dfmap_t m;
+	size_t n_art;  /* N */
+	uint64_t seed; /* hash seed of the terms */
+};
+
 static size_t df_slot(const dfmap_t *m, uint64_t k)
 {
-	size_t i = (size_t)(k * 0x9E3779B97F4A7C15ull >> 32) & (m->cap - 1); /* high bits of the product: keys may have zero low halves */
+	/* high bits of the product: they depend on every bit of k */
+	size_t i = (size_t)(k * 0x9E3779B97F4A7C15ull >> 32) & (m->cap - 1);
 	while (m->key[i] && m->key[i] != k)
 		i = (i + 1) & (m->cap - 1);
 	return i;
+}
+
+static bool df_init(dfmap_t *m)
+{
+	m->cap = 1024;
+	m->n = 0;
+	m->key = calloc(m->cap, sizeof *m->key);
+	m->val = calloc(m->cap, sizeof *m->val);
+	return m->key && m->val;
+}
+
+static void df_free(dfmap_t *m)
+{
+	free(m->key);
+	free(m->val);
 }
 
 static bool df_grow(dfmap_t *m)
@@ -29,8 +58,7 @@ static bool df_grow(dfmap_t *m)
 	dfmap_t g = { calloc(m->cap * 2, sizeof *g.key), calloc(m->cap * 2, sizeof *g.val),
 	              m->cap * 2, m->n };
 	if (!g.key || !g.val) {
-		free(g.key);
-		free(g.val);
+		df_free(&g);
 		return false;
 	}
 	for (size_t i = 0; i < m->cap; i++)
@@ -39,13 +67,13 @@ static bool df_grow(dfmap_t *m)
 			g.key[j] = m->key[i];
 			g.val[j] = m->val[i];
 		}
-	free(m->key);
-	free(m->val);
+	df_free(m);
 	*m = g;
 	return true;
 }
 
-static bool df_add(dfmap_t *m, uint64_t k)
+/* Adds cnt to the count of key k. */
+static bool df_add(dfmap_t *m, uint64_t k, uint32_t cnt)
 {
 	k += !k;
 	if (2 * (m->n + 1) > m->cap && !df_grow(m))
@@ -53,7 +81,7 @@ static bool df_add(dfmap_t *m, uint64_t k)
 	size_t i = df_slot(m, k);
 	m->n += !m->key[i];
 	m->key[i] = k;
-	m->val[i]++;
+	m->val[i] += cnt;
 	return true;
 }
 
@@ -64,141 +92,268 @@ static uint32_t df_get(const dfmap_t *m, uint64_t k)
 	return m->key[i] ? m->val[i] : 0;
 }
 
-/* All content terms of article a (with repeats; sentences of skipped
- * clusters left out), sorted, into buf (room
- * for every term of its sentences).  Returns the count. */
-static size_t article_terms(const bf_corpus_t *c, const bf_features_t *f,
-                            const bf_dedup_t *d, const uint8_t *skip,
-                            uint32_t a, uint64_t *buf)
+/* A weighed term, its weight in double (the selection's total order). */
+typedef struct {
+	uint32_t term;
+	double w;
+} wt_t;
+
+/* Per-thread tally of one article's distinct terms.  Slots are valid when
+ * their stamp is the current generation, so a new article costs no
+ * clearing. */
+typedef struct {
+	uint32_t *key;
+	uint32_t *tf;      /* occurrences in the used sentences */
+	uint32_t *stamp;
+	uint8_t *in_title;
+	size_t cap;        /* power of two */
+	uint32_t gen;
+	uint32_t *used;    /* slots in order of first use */
+	size_t n_used;
+	bf_terms_buf_t title; /* title terms */
+	wt_t *tw;          /* weighed terms */
+	bf_norm_t nm;
+	bf_stemmer_t *stem;
+	bool oom;
+} tally_t;
+
+static bool tally_init(tally_t *x)
+{
+	memset(x, 0, sizeof *x);
+	x->stem = bf_stemmer_create();
+	return x->stem != NULL;
+}
+
+static void tally_free(tally_t *x)
+{
+	free(x->key);
+	free(x->tf);
+	free(x->stamp);
+	free(x->in_title);
+	free(x->used);
+	bf_terms_buf_free(&x->title);
+	free(x->tw);
+	bf_norm_free(&x->nm);
+	bf_stemmer_free(x->stem);
+}
+
+/* Empties the tally, with room for n distinct terms (load <= 1/2). */
+static bool tally_reset(tally_t *x, size_t n)
+{
+	if (2 * n + 2 > x->cap) {
+		size_t cap = 1024;
+		while (cap < 2 * n + 2)
+			cap *= 2;
+		tally_t g = *x;
+		g.key = realloc(x->key, cap * sizeof *g.key);
+		x->key = g.key ? g.key : x->key;
+		g.tf = realloc(x->tf, cap * sizeof *g.tf);
+		x->tf = g.tf ? g.tf : x->tf;
+		g.stamp = realloc(x->stamp, cap * sizeof *g.stamp);
+		x->stamp = g.stamp ? g.stamp : x->stamp;
+		g.in_title = realloc(x->in_title, cap);
+		x->in_title = g.in_title ? g.in_title : x->in_title;
+		g.used = realloc(x->used, cap * sizeof *g.used);
+		x->used = g.used ? g.used : x->used;
+		g.tw = realloc(x->tw, cap * sizeof *g.tw);
+		x->tw = g.tw ? g.tw : x->tw;
+		if (!g.key || !g.tf || !g.stamp || !g.in_title || !g.used || !g.tw)
+			return false;
+		memset(x->stamp, 0, cap * sizeof *x->stamp);
+		x->cap = cap;
+		x->gen = 0;
+	}
+	if (++x->gen == 0) { /* wrapped: stamps of old generations must go */
+		memset(x->stamp, 0, x->cap * sizeof *x->stamp);
+		x->gen = 1;
+	}
+	x->n_used = 0;
+	return true;
+}
+
+static void tally_add(tally_t *x, uint32_t term, uint32_t tf, uint8_t title)
+{
+	size_t i = (size_t)((uint64_t)term * 0x9E3779B97F4A7C15ull >> 32) & (x->cap - 1);
+	while (x->stamp[i] == x->gen && x->key[i] != term)
+		i = (i + 1) & (x->cap - 1);
+	if (x->stamp[i] != x->gen) {
+		x->stamp[i] = x->gen;
+		x->key[i] = term;
+		x->tf[i] = 0;
+		x->in_title[i] = 0;
+		x->used[x->n_used++] = (uint32_t)i;
+	}
+	x->tf[i] += tf;
+	x->in_title[i] |= title;
+}
+
+/* Tallies the terms of article a: its sentences (less skipped clusters)
+ * and, when titles, its title.  False when out of memory. */
+static bool tally_article(tally_t *x, const bf_corpus_t *c, const bf_features_t *f,
+                          const bf_dedup_t *d, const uint8_t *skip, bool titles,
+                          uint64_t seed, uint32_t a)
 {
 	const bf_article_t *ar = &c->art[a];
-	size_t n = 0;
+	const char *title = titles ? bf_art_title(c, a) : NULL;
+	size_t tl = title ? strlen(title) : 0, n_title = 0;
+	size_t n_terms = 0;
+	for (uint32_t i = 0; i < ar->n_sent; i++)
+		n_terms += bf_feat_n_term(f, ar->first_sent + i);
+	if (title) {
+		n_title = bf_terms_of_text(title, tl, &x->nm, x->stem, seed, &x->title);
+		if (n_title == SIZE_MAX)
+			return false;
+	}
+	if (!tally_reset(x, n_terms + n_title))
+		return false;
 	for (uint32_t i = 0; i < ar->n_sent; i++) {
 		size_t s = ar->first_sent + i;
 		if (skip && skip[d->cluster_of[s]])
 			continue;
 		const uint32_t *t = bf_feat_term(f, s);
-		/* in the high half: the radix sort reads the top bytes first */
-		for (size_t k = 0, nt = bf_feat_n_term(f, s); k < nt; k++)
-			buf[n++] = (uint64_t)t[k] << 32;
+		for (size_t k = 0, n = bf_feat_n_term(f, s); k < n; k++)
+			tally_add(x, t[k], 1, 0);
 	}
-	bf_hash_sort(buf, n);
-	return n;
+	for (size_t k = 0; k < n_title; k++)
+		tally_add(x, x->title.t[k], 0, 1);
+	return true;
 }
 
-static size_t max_article_terms(const bf_corpus_t *c, const bf_features_t *f)
+/* Sums the per-thread maps into df->m. */
+static bool df_sum(bf_artvec_df_t *df, dfmap_t *part, int nt)
 {
-	size_t mx = 1;
-	for (size_t a = 0; a < c->n_art; a++) {
-		const bf_article_t *ar = &c->art[a];
-		size_t n = 0;
-		for (uint32_t i = 0; i < ar->n_sent; i++)
-			n += bf_feat_n_term(f, ar->first_sent + i);
-		mx = n > mx ? n : mx;
+	bool ok = true;
+	for (int t = 0; t < nt; t++) {
+		for (size_t i = 0; ok && part[t].key && i < part[t].cap; i++)
+			if (part[t].key[i])
+				ok = df_add(&df->m, part[t].key[i], part[t].val[i]);
+		df_free(&part[t]);
 	}
-	return mx;
-}
-
-static bool count_df(dfmap_t *m, const bf_corpus_t *c, const bf_features_t *f,
-                     const bf_dedup_t *d, const uint8_t *skip)
-{
-	m->cap = 1024;
-	m->key = calloc(m->cap, sizeof *m->key);
-	m->val = calloc(m->cap, sizeof *m->val);
-	uint64_t *buf = malloc(max_article_terms(c, f) * sizeof *buf);
-	bool ok = m->key && m->val && buf;
-	for (size_t a = 0; ok && a < c->n_art; a++) {
-		size_t n = article_terms(c, f, d, skip, (uint32_t)a, buf);
-		for (size_t i = 0; ok && i < n; i++)
-			if (i == 0 || buf[i] != buf[i - 1])
-				ok = df_add(m, buf[i]);
-	}
-	free(buf);
 	return ok;
 }
 
-static int cmp_tw_weight(const void *a, const void *b)
+bf_artvec_df_t *bf_artvec_df_create(const bf_corpus_t *c, const bf_features_t *f,
+                                    uint64_t seed, int n_threads)
 {
-	const bf_tw_t *x = a, *y = b;
+	int nt = n_threads > 0 ? n_threads : 1;
+	bf_artvec_df_t *df = calloc(1, sizeof *df);
+	dfmap_t *part = calloc((size_t)nt, sizeof *part);
+	if (!df || !part || !df_init(&df->m)) {
+		free(part);
+		bf_artvec_df_free(df);
+		return NULL;
+	}
+	df->n_art = c->n_art;
+	df->seed = seed;
+	bool ok = true;
+#pragma omp parallel num_threads(nt) reduction(&& : ok)
+	{
+		dfmap_t *m = &part[omp_get_thread_num()];
+		tally_t x;
+		ok = df_init(m) & tally_init(&x);
+#pragma omp for schedule(dynamic, 256)
+		for (long a = 0; a < (long)c->n_art; a++) {
+			ok = ok && tally_article(&x, c, f, NULL, NULL, true, seed, (uint32_t)a);
+			for (size_t i = 0; ok && i < x.n_used; i++)
+				ok = df_add(m, x.key[x.used[i]], 1);
+		}
+		tally_free(&x);
+	}
+	ok = ok && df_sum(df, part, nt);
+	free(part);
+	if (!ok) {
+		bf_artvec_df_free(df);
+		return NULL;
+	}
+	return df;
+}
+
+void bf_artvec_df_free(bf_artvec_df_t *df)
+{
+	if (df)
+		df_free(&df->m);
+	free(df);
+}
+
+static int cmp_wt_weight(const wt_t *x, const wt_t *y)
+{
 	if (x->w != y->w)
 		return x->w > y->w ? -1 : 1;
 	return (x->term > y->term) - (x->term < y->term);
 }
 
-/* Min-heap by weight order: the root is the weakest of the kept terms
- * (cmp_tw_weight sorts strongest first, so "weaker" is "greater"). */
-static void sift_down(bf_tw_t *h, size_t n, size_t i)
+/* Moves the top heaviest of tw[0..n) to the front, in no order, by
+ * quickselect (Hoare 1961; Lomuto partition around the middle element):
+ * expected O(n), against O(n log n) for sorting every term.  The order
+ * cmp_wt_weight is total (terms of an article are distinct), so the set is
+ * unique.  Returns min(n, top). */
+static size_t select_top(wt_t *tw, size_t n, size_t top)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, w = i;
-		if (l < n && cmp_tw_weight(&h[l], &h[w]) > 0)
-			w = l;
-		if (r < n && cmp_tw_weight(&h[r], &h[w]) > 0)
-			w = r;
-		if (w == i)
-			return;
-		bf_tw_t t = h[i];
-		h[i] = h[w];
-		h[w] = t;
-		i = w;
+	if (n <= top)
+		return n;
+	/* [0, lo) precede and [hi, n) follow everything in [lo, hi);
+	 * lo <= top <= hi */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		wt_t t = tw[lo + (hi - lo) / 2];
+		tw[lo + (hi - lo) / 2] = tw[hi - 1];
+		tw[hi - 1] = t;
+		size_t p = lo;
+		for (size_t i = lo; i + 1 < hi; i++)
+			if (cmp_wt_weight(&tw[i], &tw[hi - 1]) < 0) {
+				t = tw[i];
+				tw[i] = tw[p];
+				tw[p++] = t;
+			}
+		t = tw[p];
+		tw[p] = tw[hi - 1];
+		tw[hi - 1] = t;
+		if (p + 1 == top)
+			break;
+		if (p + 1 < top)
+			lo = p + 1;
+		else
+			hi = p;
 	}
+	return top;
 }
 
-static int cmp_bf_tw_term(const void *a, const void *b)
+static int cmp_tw_term(const void *a, const void *b)
 {
 	const bf_tw_t *x = a, *y = b;
 	return (x->term > y->term) - (x->term < y->term);
 }
 
-/* Moves the BF_ARTVEC_TOP heaviest of tw[0..k) (ties: smaller term) to the
- * front, in any order, and returns how many there are.  A partial
- * selection, not a sort: an article has hundreds of terms and only the top
- * 30 are kept (qsort here was 9% of a run). */
-static size_t keep_heaviest(bf_tw_t *tw, size_t k)
+/* The o->top heaviest terms of article a (see bf_artvec.h), L2-normalized,
+ * sorted by term into out.  Returns the count, or SIZE_MAX when out of
+ * memory. */
+static size_t top_terms(tally_t *x, const bf_corpus_t *c, const bf_features_t *f,
+                        const bf_dedup_t *d, const bf_artvec_df_t *df,
+                        const bf_artvec_opts_t *o, uint32_t a, bf_tw_t *out)
 {
-	if (k <= BF_ARTVEC_TOP)
-		return k;
-	/* tw[0..TOP) is a min-heap by weight of the best seen so far */
-	size_t m = BF_ARTVEC_TOP;
-	for (size_t i = m / 2; i-- > 0;)
-		sift_down(tw, m, i);
-	for (size_t i = m; i < k; i++)
-		if (cmp_tw_weight(&tw[i], &tw[0]) < 0) {
-			tw[0] = tw[i];
-			sift_down(tw, m, 0);
-		}
-	return m;
-}
-
-/* The BF_ARTVEC_TOP terms of article a by tf-idf (see bf_artvec.h),
- * L2-normalized, sorted by term into out.  Returns the count. */
-static size_t top_terms(const bf_corpus_t *c, const bf_features_t *f,
-                        const bf_dedup_t *d, const uint8_t *skip,
-                        const dfmap_t *df, uint32_t a, uint64_t *buf, bf_tw_t *tw,
-                        bf_tw_t *out)
-{
-	size_t n = article_terms(c, f, d, skip, a, buf), k = 0;
-	double N = (double)c->n_art;
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		while (j < n && buf[j] == buf[i])
-			j++;
-		double idf = log(1.0 + N / (double)df_get(df, buf[i]));
-		tw[k++] = (bf_tw_t){ (uint32_t)(buf[i] >> 32), (float)((1.0 + log((double)(j - i))) * idf) };
-		i = j;
+	if (!tally_article(x, c, f, d, o->skip, o->title_boost > 0, df->seed, a))
+		return SIZE_MAX;
+	double N = (double)df->n_art;
+	size_t k = x->n_used;
+	for (size_t i = 0; i < k; i++) {
+		size_t s = x->used[i];
+		double tf = x->tf[s], w = tf > 0 ? 1.0 + log(tf) : 0;
+		uint32_t dfv = df_get(&df->m, x->key[s]);
+		w += x->in_title[s] ? o->title_boost : 0;
+		x->tw[i] = (wt_t){ x->key[s], w * log((N + BF_IDF_PRIOR_DOCS) / (dfv ? dfv : 1)) };
 	}
-	k = keep_heaviest(tw, k);
+	k = select_top(x->tw, k, o->top);
 	double norm = 0;
 	for (size_t i = 0; i < k; i++)
-		norm += tw[i].w * tw[i].w;
+		norm += x->tw[i].w * x->tw[i].w;
 	norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
 	for (size_t i = 0; i < k; i++)
-		out[i] = (bf_tw_t){ tw[i].term, (float)(tw[i].w * norm) };
-	qsort(out, k, sizeof *out, cmp_bf_tw_term);
+		out[i] = (bf_tw_t){ x->tw[i].term, (float)(x->tw[i].w * norm) };
+	qsort(out, k, sizeof *out, cmp_tw_term);
 	return k;
 }
 
-static double cosine(const bf_tw_t *a, size_t na, const bf_tw_t *b, size_t nb)
+double bf_tw_dot(const bf_tw_t *a, size_t na, const bf_tw_t *b, size_t nb)
 {
 	double s = 0;
 	size_t i = 0, j = 0;
@@ -208,42 +363,42 @@ static double cosine(const bf_tw_t *a, size_t na, const bf_tw_t *b, size_t nb)
 		else if (a[i].term > b[j].term)
 			j++;
 		else
-			s += (double)a[i++].w * (double)b[j++].w;
+			s += (double)a[i++].w * b[j++].w;
 	}
 	return s;
 }
 
-double bf_artvec_cosine(const bf_artvec_t *v, uint32_t a, uint32_t b)
-{
-	return cosine(bf_artvec_of(v, a), v->n[a], bf_artvec_of(v, b), v->n[b]);
-}
-
 bf_status_t bf_artvec_build(bf_artvec_t *v, const bf_corpus_t *c,
                             const bf_features_t *f, const bf_dedup_t *d,
-                            const uint8_t *skip, int n_threads)
+                            const bf_artvec_df_t *df, const bf_artvec_opts_t *o)
 {
-	size_t n = c->n_art, mx = max_article_terms(c, f);
+	size_t n = c->n_art;
+	int nt = o->n_threads > 0 ? o->n_threads : 1;
 	memset(v, 0, sizeof *v);
+	if (o->top == 0 || o->top > BF_ARTVEC_TOP)
+		return BF_EARG;
 	v->n_art = n;
-	v->tw = malloc((n ? n : 1) * BF_ARTVEC_TOP * sizeof *v->tw);
+	v->stride = o->top;
+	v->tw = malloc((n ? n : 1) * o->top * sizeof *v->tw);
 	v->n = malloc((n ? n : 1) * sizeof *v->n);
-	dfmap_t df = { 0 };
-	bool ok = v->tw && v->n && count_df(&df, c, f, d, skip);
-#pragma omp parallel num_threads(n_threads > 0 ? n_threads : 1) reduction(&& : ok) if (ok && n > 1024)
-	{
-		uint64_t *buf = malloc(mx * sizeof *buf);
-		bf_tw_t *tmp = malloc(mx * sizeof *tmp);
-		ok = buf && tmp;
-#pragma omp for schedule(dynamic, 256)
-		for (long a = 0; a < (long)n; a++)
-			if (buf && tmp)
-				v->n[a] = (uint32_t)top_terms(c, f, d, skip, &df, (uint32_t)a, buf,
-				                              tmp, v->tw + (size_t)a * BF_ARTVEC_TOP);
-		free(buf);
-		free(tmp);
+	if (!v->tw || !v->n) {
+		bf_artvec_free(v);
+		return BF_ENOMEM;
 	}
-	free(df.key);
-	free(df.val);
+	bool ok = true;
+#pragma omp parallel num_threads(nt) reduction(&& : ok)
+	{
+		tally_t x;
+		ok = tally_init(&x);
+#pragma omp for schedule(dynamic, 256)
+		for (long a = 0; a < (long)n; a++) {
+			size_t k = ok ? top_terms(&x, c, f, d, df, o, (uint32_t)a,
+			                          v->tw + (size_t)a * o->top) : SIZE_MAX;
+			ok = k != SIZE_MAX;
+			v->n[a] = ok ? (uint32_t)k : 0;
+		}
+		tally_free(&x);
+	}
 	if (!ok) {
 		bf_artvec_free(v);
 		return BF_ENOMEM;

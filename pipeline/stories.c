@@ -4,17 +4,17 @@
  * article, fed with verified pairs in a fixed order, so the grouping does
  * not depend on the thread count.  Neither step compares all pairs:
  *  - copies come from an inverted index cluster -> articles;
- *  - content links come from MinHash LSH over each article's top terms. */
+ *  - stories come from an inverted index over each copy group's heaviest
+ *    terms, merged by average linkage (bf_storylink.h).
+ * Document frequencies are counted once and serve both vector sets: the
+ * stock test's (all sentences, no titles) and the stories' (stock text
+ * left out, titles boosted). */
 #include "bf_stories.h"
 #include "bf_artvec.h"
-#include "bf_lsh.h"
-#include "bf_lshlink.h"
-#include "bf_minhash.h"
-#include "bf_shingle.h"
 #include "bf_stock.h"
+#include "bf_storylink.h"
 #include "bf_uf.h"
 
-#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +32,9 @@
 #define COPY_MAX_CLUSTER_ARTICLES 1000u
 /* Articles per parallel work unit (fixed, so results concatenate in order). */
 #define ART_CHUNK 1024u
-/* Story links: candidates are article pairs whose top-term sets
- * (bf_artvec.h) agree in an LSH band tuned for Jaccard STORY_LSH_JACCARD,
- * kept when the tf-idf cosine of their vectors is at least STORY_COSINE. */
-#define STORY_LSH_JACCARD 0.15
-#define STORY_COSINE 0.3
+/* Terms of the vectors that judge stock text (bf_stock.h); its threshold
+ * was set on these. */
+#define STOCK_VEC_TERMS 30u
 
 typedef struct {
 	uint32_t a, b;
@@ -255,55 +253,6 @@ static bool find_copies(bf_stories_t *st, const bf_corpus_t *c,
 	return ok;
 }
 
-static bool verify_story(const void *ctx, uint32_t a, uint32_t b)
-{
-	return bf_artvec_cosine(ctx, a, b) >= STORY_COSINE;
-}
-
-typedef struct {
-	const bf_artvec_t *v;
-	const bf_minhash_t *mh;
-	uint32_t rows;
-	uint64_t seed;
-} story_band_t;
-
-/* One band's keys for articles [lo, lo+n): the band's rows of the MinHash
- * signature of each article's top-term set, computed when the band is
- * processed so no signature is held for the whole dump. */
-static void story_band_keys(const void *ctx, uint32_t band, size_t lo, size_t n,
-                            bf_bandkey_t *out)
-{
-	const story_band_t *b = ctx;
-	uint32_t h[BF_ARTVEC_TOP], rows[BF_ARTVEC_TOP];
-	for (size_t i = 0; i < n; i++) {
-		uint32_t a = (uint32_t)(lo + i);
-		const bf_tw_t *tw = bf_artvec_of(b->v, a);
-		for (uint32_t k = 0; k < b->v->n[a]; k++)
-			h[k] = (uint32_t)tw[k].term; /* terms are 32-bit hashes */
-		bf_minhash_sign32_range(b->mh, h, b->v->n[a], band * b->rows, b->rows, rows);
-		bf_lsh_band_keys(rows, 1, b->rows, 0, b->rows, a, b->seed + band, &out[i]);
-	}
-}
-
-/* Links articles whose content vectors are close (LSH candidates only). */
-static bool link_content(bf_stories_t *st, const bf_artvec_t *v,
-                         const bf_stories_opts_t *o, bf_uf_t *uf)
-{
-	bf_lsh_params_t p = bf_lsh_choose(STORY_LSH_JACCARD, o->n_perm, 0.5, 0.5);
-	bf_minhash_t *mh = bf_minhash_create(o->n_perm, o->seed ^ 0x73746f72ull);
-	if (!mh || p.rows > BF_ARTVEC_TOP) {
-		bf_minhash_free(mh);
-		return false;
-	}
-	story_band_t bk = { v, mh, p.rows, o->seed ^ 0x73746f72ull };
-	bf_lshlink_counts_t lc = { 0 };
-	bool ok = bf_lsh_link_keys(v->n_art, p.bands, story_band_keys, &bk,
-	                           o->n_threads, verify_story, v, uf, &lc) == BF_OK;
-	st->n_story_links = lc.n_links;
-	bf_minhash_free(mh);
-	return ok;
-}
-
 typedef struct {
 	uint32_t root;      /* union-find root = first article */
 	uint32_t n_art;
@@ -400,6 +349,38 @@ static bool number_stories(bf_stories_t *st, const bf_corpus_t *c, bf_uf_t *uf)
 	return ok;
 }
 
+/* Stock clusters, copies and stories into st and uf. */
+static bool group_articles(bf_stories_t *st, const bf_corpus_t *c,
+                           const bf_features_t *f, const bf_dedup_t *d,
+                           const bf_stories_opts_t *o, bf_uf_t *uf)
+{
+	int nt = o->n_threads > 0 ? o->n_threads : 1;
+	bf_artvec_t v = { 0 };
+	bf_artvec_df_t *df = bf_artvec_df_create(c, f, o->seed, nt);
+	bf_artvec_opts_t stock_o = { NULL, STOCK_VEC_TERMS, 0, nt };
+	bool ok = df && bf_artvec_build(&v, c, f, d, df, &stock_o) == BF_OK;
+	if (ok)
+		st->n_stock = bf_stock_find(c, d, &v, st->cl_stock, nt);
+	bf_artvec_free(&v);
+	ok = ok && find_copies(st, c, d, nt, uf);
+	if (ok && o->one_story) {
+		for (size_t a = 1; a < c->n_art; a++)
+			bf_uf_union(uf, 0, (uint32_t)a);
+	} else if (ok) {
+		bf_artvec_opts_t story_o = { st->cl_stock, BF_STORY_VEC_TERMS,
+		                             BF_STORY_TITLE_BOOST, nt };
+		bf_storylink_counts_t lc = { 0 };
+		ok = bf_artvec_build(&v, c, f, d, df, &story_o) == BF_OK;
+		bf_artvec_df_free(df); /* before the index: lower peak memory */
+		df = NULL;
+		ok = ok && bf_storylink(c, &v, st->copy_of, nt, uf, &lc) == BF_OK;
+		st->n_story_links = lc.n_links;
+		bf_artvec_free(&v);
+	}
+	bf_artvec_df_free(df);
+	return ok;
+}
+
 bf_status_t bf_stories_build(bf_stories_t *st, const bf_corpus_t *c,
                              const bf_features_t *f, const bf_dedup_t *d,
                              const bf_stories_opts_t *o)
@@ -411,25 +392,9 @@ bf_status_t bf_stories_build(bf_stories_t *st, const bf_corpus_t *c,
 	st->copy_of = malloc((n ? n : 1) * sizeof *st->copy_of);
 	st->cl_stock = malloc(d->n_clusters ? d->n_clusters : 1);
 	bf_uf_t uf = { 0 };
-	bf_artvec_t v = { 0 };
-	int nt = o->n_threads > 0 ? o->n_threads : 1;
 	bool ok = st->story_of && st->copy_of && st->cl_stock &&
-	          bf_uf_init(&uf, n) == BF_OK &&
-	          bf_artvec_build(&v, c, f, d, NULL, nt) == BF_OK;
-	if (ok)
-		st->n_stock = bf_stock_find(c, d, &v, st->cl_stock, nt);
-	bf_artvec_free(&v);
-	ok = ok && find_copies(st, c, d, nt, &uf);
-	if (ok && o->one_story) {
-		for (size_t a = 1; a < n; a++)
-			bf_uf_union(&uf, 0, (uint32_t)a);
-	} else if (ok) {
-		/* vectors again, without stock text, for grouping by content */
-		ok = bf_artvec_build(&v, c, f, d, st->cl_stock, nt) == BF_OK &&
-		     link_content(st, &v, o, &uf);
-		bf_artvec_free(&v);
-	}
-	ok = ok && number_stories(st, c, &uf);
+	          bf_uf_init(&uf, n) == BF_OK && group_articles(st, c, f, d, o, &uf) &&
+	          number_stories(st, c, &uf);
 	bf_uf_destroy(&uf);
 	if (!ok) {
 		bf_stories_free(st);

@@ -1,0 +1,48 @@
+/* terms.c - content terms of titles (see bf_terms.h). */
+#include "bf_terms.h"
+#include "bf_shingle.h"
+
+#include <stdlib.h>
+#include <xxhash.h>
+
+uint64_t bf_term_hash(const char *stem, size_t len, uint64_t seed)
+{
+	return XXH3_64bits_withSeed(stem, len, seed ^ BF_TERM_SEED_SALT) | 1;
+}
+
+size_t bf_terms_of_text(const char *s, size_t len, bf_norm_t *nm,
+                        bf_stemmer_t *stem, uint64_t seed, bf_terms_buf_t *b)
+{
+	if (bf_normalize(s, len, nm) != BF_OK)
+		return SIZE_MAX;
+	if (nm->n_tok > b->cap) {
+		uint64_t *h = realloc(b->h, nm->n_tok * sizeof *h);
+		if (h)
+			b->h = h;
+		uint32_t *t = realloc(b->t, nm->n_tok * sizeof *t);
+		if (t)
+			b->t = t;
+		if (!h || !t)
+			return SIZE_MAX;
+		b->cap = nm->n_tok;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < nm->n_tok; i++) {
+		const char *w = nm->buf + nm->tok[i].off;
+		size_t wl = nm->tok[i].len, sl;
+		if (bf_is_stopword(w, wl))
+			continue;
+		const char *st = bf_stem(stem, w, wl, &sl);
+		b->h[n++] = bf_term_hash(st, sl, seed);
+	}
+	return bf_hashset_upper32(b->h, bf_hashset_make(b->h, n), b->t);
+}
+
+void bf_terms_buf_free(bf_terms_buf_t *b)
+{
+	free(b->h);
+	free(b->t);
+	b->h = NULL;
+	b->t = NULL;
+	b->cap = 0;
+}

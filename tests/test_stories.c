@@ -1,0 +1,329 @@
+/* test_stories.c - story grouping (bf_stories.h, bf_storylink.h) on small
+ * generated inputs run through the real stages (corpus, features, dedup):
+ * one story per event, events kept apart, no chaining through an article
+ * that mixes two events, dates as a limit, the same result at any thread
+ * count; and the helpers: title terms hash like sentence terms, ISO dates
+ * to day numbers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bf_corpus.h"
+#include "bf_dedup.h"
+#include "bf_features.h"
+#include "bf_stories.h"
+#include "bf_storylink.h"
+#include "bf_terms.h"
+#include "testutil.h"
+
+#define SEED 0x5eedull
+
+/* Three events, three reports each, worded differently (no sentence of
+ * one report is a near-duplicate of another's). */
+static const char *const VOLCANO[3][2] = {
+	{ "Volcano erupts near Grindavik as lava reaches town",
+	  "A volcano erupted near Grindavik on Sunday, sending lava toward the town. "
+	  "Residents of Grindavik were evacuated before the eruption began. "
+	  "Seismologists said magma had been rising under the Reykjanes peninsula for weeks. "
+	  "The fissure opened north of the fishing town." },
+	{ "Iceland eruption: lava flows into Grindavik",
+	  "Lava from a new fissure flowed into the edge of Grindavik in southwest Iceland. "
+	  "The eruption followed weeks of earthquakes on the Reykjanes peninsula. "
+	  "Authorities had evacuated the town of Grindavik in November. "
+	  "Magma pressure under the volcano remains high, the Met Office said." },
+	{ "Grindavik homes burn as Icelandic volcano erupts again",
+	  "Several homes in Grindavik caught fire when lava crossed the defensive walls. "
+	  "The volcano on the Reykjanes peninsula erupted for the third time since December. "
+	  "Iceland declared an emergency and the evacuated residents were told to stay away. "
+	  "Scientists warned that new fissures could open as magma keeps moving." },
+};
+static const char *const MERGER[3][2] = {
+	{ "Commerzbank shareholders approve takeover by UniCredit",
+	  "Shareholders of Commerzbank approved the takeover by UniCredit on Tuesday. "
+	  "The acquisition values the Frankfurt lender at about 35 billion euros. "
+	  "Regulators at the European Central Bank still have to clear the merger. "
+	  "UniCredit chief Andrea Orcel called the vote a milestone." },
+	{ "UniCredit wins backing for Commerzbank acquisition",
+	  "UniCredit won the backing of Commerzbank investors for its acquisition of the German bank. "
+	  "Orcel said the merger would create a leading lender in Europe. "
+	  "The deal still needs approval from regulators and the German government. "
+	  "Commerzbank employees in Frankfurt protested against job cuts." },
+	{ "Berlin wary as UniCredit moves closer to Commerzbank merger",
+	  "The German government remains wary of the UniCredit merger with Commerzbank. "
+	  "Investors voted for the takeover despite criticism from unions in Frankfurt. "
+	  "Orcel expects the European Central Bank regulators to rule within months. "
+	  "The combined bank would hold assets of more than a trillion euros." },
+};
+static const char *const FINAL[3][2] = {
+	{ "Arsenal beat Chelsea in FA Cup final at Wembley",
+	  "Arsenal beat Chelsea two goals to one in the FA Cup final at Wembley on Saturday. "
+	  "Bukayo Saka scored the winner in extra time. "
+	  "Chelsea had equalised through a penalty from Cole Palmer. "
+	  "It is the fifteenth FA Cup title for Arsenal." },
+	{ "Saka strike wins FA Cup for Arsenal",
+	  "A late strike from Saka won the FA Cup for Arsenal against Chelsea. "
+	  "Palmer converted a penalty to level the final before extra time. "
+	  "Wembley was sold out for the London derby. "
+	  "Arsenal manager Mikel Arteta praised his goalkeeper." },
+	{ "Chelsea fall to Arsenal in Wembley cup final",
+	  "Chelsea lost the FA Cup final to Arsenal at Wembley after extra time. "
+	  "Cole Palmer scored from the penalty spot but Saka settled the match. "
+	  "Arteta lifted his second FA Cup as Arsenal manager. "
+	  "The Chelsea fans left Wembley disappointed." },
+};
+/* Half volcano, half merger: close to both events, the bridge single-link
+ * grouping would chain them through. */
+static const char *const BRIDGE[2] = {
+	"Volcano eruption and UniCredit Commerzbank merger weigh on markets",
+	"Markets weighed the volcano eruption near Grindavik in Iceland, where lava and magma forced residents to be evacuated. "
+	"Investors also followed the UniCredit takeover of Commerzbank, a merger that regulators in Frankfurt must still approve. "
+	"The Reykjanes peninsula fissure and the Commerzbank acquisition dominated the day."
+};
+
+typedef struct {
+	char *buf;
+	size_t len, cap;
+} sbuf_t;
+
+static void sb_add(sbuf_t *b, const char *s)
+{
+	size_t n = strlen(s);
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->buf = realloc(b->buf, b->cap);
+		assert_non_null(b->buf);
+	}
+	memcpy(b->buf + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* One JSON Lines record (the texts above hold no character that needs
+ * escaping). */
+static void add_article(sbuf_t *b, const char *id, const char *title,
+                        const char *text, const char *date)
+{
+	sb_add(b, "{\"id\":\"");
+	sb_add(b, id);
+	sb_add(b, "\",\"title\":\"");
+	sb_add(b, title);
+	sb_add(b, "\",\"text\":\"");
+	sb_add(b, text);
+	if (date) {
+		sb_add(b, "\",\"date\":\"");
+		sb_add(b, date);
+	}
+	sb_add(b, "\"}\n");
+}
+
+static void add_event(sbuf_t *b, const char *name, const char *const ev[3][2],
+                      const char *date)
+{
+	char id[64];
+	for (int i = 0; i < 3; i++) {
+		snprintf(id, sizeof id, "%s-%d", name, i);
+		add_article(b, id, ev[i][0], ev[i][1], date);
+	}
+}
+
+static bf_status_t add_features(void *ud, bf_corpus_t *c, size_t s0, size_t s1)
+{
+	return bf_features_add(ud, c, s0, s1);
+}
+
+/* Reads the JSON Lines file at path into c with features f. */
+static void load(const char *path, int n_threads, bf_corpus_t *c, bf_features_t *f)
+{
+	const char *inputs[1] = { path };
+	bf_log_t log;
+	bf_log_init(&log, stderr, true);
+	memset(c, 0, sizeof *c);
+	assert_int_equal(bf_features_init(f, 3, SEED, n_threads), BF_OK);
+	assert_int_equal(bf_corpus_load(c, inputs, 1, n_threads, &log, add_features, f),
+	                 BF_OK);
+	bf_features_finish(f);
+}
+
+/* Runs corpus -> features -> dedup -> stories on the JSON Lines text and
+ * returns the story of each article (input order; malloc'd). */
+static uint32_t *group(const char *jsonl, int n_threads, size_t *n_art)
+{
+	char *dir = bf_test_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/in.jsonl", dir);
+	bf_test_write_file(path, jsonl, strlen(jsonl));
+	bf_corpus_t c;
+	bf_features_t f;
+	bf_dedup_t d;
+	bf_stories_t st;
+	load(path, n_threads, &c, &f);
+	bf_dedup_opts_t dopt = { 0.5, 128, SEED, n_threads };
+	assert_int_equal(bf_dedup_run(&d, &f, &c, &dopt), BF_OK);
+	bf_stories_opts_t sopt = { false, 128, SEED, n_threads };
+	assert_int_equal(bf_stories_build(&st, &c, &f, &d, &sopt), BF_OK);
+	uint32_t *story = malloc(c.n_art * sizeof *story);
+	assert_non_null(story);
+	memcpy(story, st.story_of, c.n_art * sizeof *story);
+	*n_art = c.n_art;
+	bf_stories_free(&st);
+	bf_dedup_free(&d);
+	bf_features_free(&f);
+	bf_corpus_free(&c);
+	remove(path);
+	remove(dir);
+	free(dir);
+	return story;
+}
+
+/* Three events of three reports: three stories of three. */
+static void test_events_grouped(void **state)
+{
+	(void)state;
+	sbuf_t b = { 0 };
+	add_event(&b, "volcano", VOLCANO, NULL);
+	add_event(&b, "merger", MERGER, NULL);
+	add_event(&b, "final", FINAL, NULL);
+	size_t n;
+	uint32_t *s = group(b.buf, 1, &n);
+	assert_int_equal(n, 9);
+	for (size_t e = 0; e < 3; e++) {
+		assert_int_equal(s[3 * e], s[3 * e + 1]);
+		assert_int_equal(s[3 * e], s[3 * e + 2]);
+		for (size_t o = e + 1; o < 3; o++)
+			assert_int_not_equal(s[3 * e], s[3 * o]);
+	}
+	free(s);
+	free(b.buf);
+}
+
+/* An article about both of two events joins one of them at most; the two
+ * events do not chain into one story through it (average linkage). */
+static void test_no_chaining(void **state)
+{
+	(void)state;
+	sbuf_t b = { 0 };
+	add_event(&b, "volcano", VOLCANO, NULL);
+	add_event(&b, "merger", MERGER, NULL);
+	add_article(&b, "bridge", BRIDGE[0], BRIDGE[1], NULL);
+	size_t n;
+	uint32_t *s = group(b.buf, 1, &n);
+	assert_int_equal(n, 7);
+	assert_int_equal(s[0], s[1]);
+	assert_int_equal(s[0], s[2]);
+	assert_int_equal(s[3], s[4]);
+	assert_int_equal(s[3], s[5]);
+	assert_int_not_equal(s[0], s[3]);
+	free(s);
+	free(b.buf);
+}
+
+/* Reports of one event dated 10 days apart are two stories; a day apart,
+ * one. */
+static void test_dates_limit(void **state)
+{
+	(void)state;
+	sbuf_t b = { 0 };
+	add_article(&b, "v0", VOLCANO[0][0], VOLCANO[0][1], "2024-01-14");
+	add_article(&b, "v1", VOLCANO[1][0], VOLCANO[1][1], "2024-01-15");
+	add_article(&b, "v2", VOLCANO[2][0], VOLCANO[2][1], "2024-01-25T10:00:00Z");
+	add_event(&b, "final", FINAL, "2024-05-18");
+	size_t n;
+	uint32_t *s = group(b.buf, 1, &n);
+	assert_int_equal(n, 6);
+	assert_int_equal(s[0], s[1]);
+	assert_int_not_equal(s[0], s[2]);
+	assert_int_equal(s[3], s[4]);
+	assert_int_equal(s[3], s[5]);
+	free(s);
+	free(b.buf);
+}
+
+/* The same stories, numbered the same, at 1, 2 and 3 threads. */
+static void test_thread_count(void **state)
+{
+	(void)state;
+	sbuf_t b = { 0 };
+	add_event(&b, "final", FINAL, "2024-05-18");
+	add_event(&b, "volcano", VOLCANO, "2024-01-14");
+	add_article(&b, "bridge", BRIDGE[0], BRIDGE[1], "2024-01-14");
+	add_event(&b, "merger", MERGER, "2024-01-15");
+	size_t n1, n;
+	uint32_t *s1 = group(b.buf, 1, &n1);
+	for (int nt = 2; nt <= 3; nt++) {
+		uint32_t *s = group(b.buf, nt, &n);
+		assert_int_equal(n, n1);
+		assert_memory_equal(s, s1, n * sizeof *s);
+		free(s);
+	}
+	free(s1);
+	free(b.buf);
+}
+
+/* A title's content terms are the terms its words have in a sentence. */
+static void test_title_terms_match_sentence_terms(void **state)
+{
+	(void)state;
+	const char *title = "Volcanoes erupting near Grindavik, Iceland’s evacuated town";
+	sbuf_t b = { 0 };
+	add_article(&b, "a", "x", "Volcanoes erupting near Grindavik, Iceland’s evacuated town.", NULL);
+	char *dir = bf_test_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/in.jsonl", dir);
+	bf_test_write_file(path, b.buf, b.len);
+	bf_corpus_t c;
+	bf_features_t f;
+	load(path, 1, &c, &f);
+	assert_int_equal(c.n_sent, 1);
+	bf_norm_t nm = { 0 };
+	bf_stemmer_t *stem = bf_stemmer_create();
+	assert_non_null(stem);
+	bf_terms_buf_t tb = { 0 };
+	size_t nt = bf_terms_of_text(title, strlen(title), &nm, stem, SEED, &tb);
+	assert_int_equal(nt, bf_feat_n_term(&f, 0));
+	assert_memory_equal(tb.t, bf_feat_term(&f, 0), nt * sizeof *tb.t);
+	bf_terms_buf_free(&tb);
+	bf_norm_free(&nm);
+	bf_stemmer_free(stem);
+	bf_features_free(&f);
+	bf_corpus_free(&c);
+	remove(path);
+	remove(dir);
+	free(dir);
+	free(b.buf);
+}
+
+/* Day numbers against Python's datetime.date (days since 1970-01-01). */
+static void test_day_of(void **state)
+{
+	(void)state;
+	assert_int_equal(bf_day_of("1970-01-01"), 0);
+	assert_int_equal(bf_day_of("2000-02-29"), 11016);
+	assert_int_equal(bf_day_of("2000-03-01"), 11017);
+	assert_int_equal(bf_day_of("2024-06-03T08:07:58Z"), 19877);
+	assert_int_equal(bf_day_of("1987-10-20T11:11:55"), 6501);
+	assert_int_equal(bf_day_of("1900-03-01"), -25508);
+	assert_int_equal(bf_day_of("0001-01-01"), -719162);
+	assert_int_equal(bf_day_of(NULL), INT32_MIN);
+	assert_int_equal(bf_day_of(""), INT32_MIN);
+	assert_int_equal(bf_day_of("2024-6-3"), INT32_MIN);
+	assert_int_equal(bf_day_of("2024-13-01"), INT32_MIN);
+	assert_int_equal(bf_day_of("Mon, 3 Jun 2024"), INT32_MIN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_events_grouped),
+		cmocka_unit_test(test_no_chaining),
+		cmocka_unit_test(test_dates_limit),
+		cmocka_unit_test(test_thread_count),
+		cmocka_unit_test(test_title_terms_match_sentence_terms),
+		cmocka_unit_test(test_day_of),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
