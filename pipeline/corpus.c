@@ -333,8 +333,10 @@ static int on_record(void *ud, const bf_record_t *r)
 		}
 	}
 	p->where = strdup(r->id);
-	if (L->oom || !p->where)
+	if (L->oom || !p->where) {
+		free(p->where);
 		return -1;
+	}
 	L->n++;
 	if (L->arena_len >= BATCH_MAX_BYTES || L->n >= BATCH_MAX_ARTICLES)
 		return flush_batch(L) ? 0 : -1;

@@ -252,7 +252,11 @@ static long assign_types(bf_features_t *f, bf_corpus_t *c, size_t s0, size_t s1,
 			f->type_raw[f->n_types] = raw[s - s0];
 			f->type_rep[f->n_types++] = (uint32_t)s;
 			f->tab[i] = (uint32_t)f->n_types;
-		} else if (f->type_raw[f->tab[i] - 1] == raw[s - s0]) {
+		} else if (f->type_raw[f->tab[i] - 1] == raw[s - s0] &&
+		           c->sent[f->type_rep[f->tab[i] - 1]].text_len == c->sent[s].text_len) {
+			/* same normalized key, same length, same 64-bit hash of the raw
+			 * bytes: the same text (comparing the bytes would mean
+			 * unpacking the first one's block for every repeat) */
 			bf_corpus_share_text(c, s, f->type_rep[f->tab[i] - 1]);
 		}
 		f->type_of[s] = f->tab[i] - 1;
@@ -320,7 +324,7 @@ static bool new_type_features(bf_features_t *f, const bf_corpus_t *c,
 	uint32_t *cnt = malloc((2 * n + 1) * sizeof *cnt); /* n_sh, then n_term */
 	bool ok = ch && cnt;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(f->n_threads) if (ok && n_chunks > 1)
-	for (long i = 0; i < (long)n_chunks; i++) {
+	for (long i = 0; i < (long)(ok ? n_chunks : 0); i++) { /* if() does not skip */
 		bf_feat_scratch_t *sc = &f->scratch[omp_get_thread_num()];
 		size_t lo = t0 + (size_t)i * TYPE_CHUNK, hi = lo + TYPE_CHUNK < t1 ? lo + TYPE_CHUNK : t1;
 		for (size_t t = lo; t < hi && !ch[i].oom; t++)

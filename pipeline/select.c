@@ -268,7 +268,7 @@ bf_status_t bf_select_run(bf_briefing_t *b, const bf_corpus_t *c,
 	bool ok = ss && b->st && chosen;
 	int nt = o->n_threads > 0 ? o->n_threads : 1;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) reduction(&& : ok) if (ns > 1)
-	for (long i = 0; i < (long)(ss ? ns : 0); i++) {
+	for (long i = 0; i < (long)(ok ? ns : 0); i++) { /* if() does not skip */
 		ss[i].out = &b->st[i];
 		b->st[i].story = (uint32_t)i;
 		b->st[i].title_art = UINT32_MAX;
@@ -278,7 +278,7 @@ bf_status_t bf_select_run(bf_briefing_t *b, const bf_corpus_t *c,
 	ok = ok && fill_budget(ss, ns, c, f, o, chosen, &b->n_words);
 	/* keep stories that got a sentence, in rank order, sentences in
 	 * reading order */
-	for (size_t i = 0; ss && i < ns; i++) {
+	for (size_t i = 0; ss && b->st && i < ns; i++) {
 		if (ok && b->st[i].n_pick) {
 			qsort_r(b->st[i].pick, b->st[i].n_pick, sizeof *b->st[i].pick,
 			        cmp_reading, (void *)c);

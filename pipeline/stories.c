@@ -228,7 +228,7 @@ static bool find_copies(bf_stories_t *st, const bf_corpus_t *c,
 		uint32_t *cnt = calloc(n ? n : 1, sizeof *cnt);
 		uint32_t *touched = malloc((n ? n : 1) * sizeof *touched);
 #pragma omp for schedule(dynamic, 1)
-		for (long ch = 0; ch < (long)n_chunks; ch++) {
+		for (long ch = 0; ch < (long)(ok ? n_chunks : 0); ch++) { /* if() does not skip */
 			size_t lo = (size_t)ch * ART_CHUNK, hi = lo + ART_CHUNK < n ? lo + ART_CHUNK : n;
 			for (size_t a = lo; a < hi && cnt && touched; a++)
 				copies_of((uint32_t)a, &ac, &ca, cnt, touched, &pb[ch]);

@@ -230,6 +230,10 @@ bf_status_t bf_textstore_unpack(bf_textstore_t *ts)
 	memcpy(all + ts->open_first, ts->open, ts->open_len);
 	for (size_t b = 0; b < ts->n_blk; b++)
 		free(ts->blk[b]);
+	/* block numbers restart if anything is sealed later: forget them */
+	for (int sl = 0; sl < ts->n_slots; sl++)
+		for (int i = 0; i < BF_TEXT_CACHE; i++)
+			ts->slot[sl].id[i] = 0;
 	free(ts->open);
 	ts->n_blk = 0;
 	ts->open = all;
