@@ -5,6 +5,7 @@
  * article) and appended to the corpus sequentially in input order, so the
  * corpus does not depend on the thread count.  Batches are cut by bytes, not
  * by thread count. */
+#include "bf_array.h"
 #include "bf_corpus.h"
 #include "bf_entities.h"
 
@@ -43,28 +44,13 @@ typedef struct {
 	bf_status_t batch_status;
 } loader_t;
 
-static bool grow(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	size_t nc = *cap ? *cap : 64;
-	while (nc < need)
-		nc *= 2;
-	void *nb = realloc(*buf, nc * elem);
-	if (!nb)
-		return false;
-	*buf = nb;
-	*cap = nc;
-	return true;
-}
-
 /* Appends s (may be NULL) to an arena; returns its offset or absent. */
 static size_t arena_put(char **a, size_t *len, size_t *cap, const char *s,
                         size_t n, size_t absent, bool *oom)
 {
 	if (!s)
 		return absent;
-	if (!grow((void **)a, cap, *len + n + 1, 1)) {
+	if (!bf_array_grow((void **)a, cap, *len + n + 1, 1)) {
 		*oom = true;
 		return absent;
 	}
@@ -200,8 +186,8 @@ static bool append_one(loader_t *L, const pending_t *p)
 		            "no sentence left after removing boilerplate");
 		return true;
 	}
-	if (!grow((void **)&c->art, &c->cap_art, c->n_art + 1, sizeof *c->art) ||
-	    !grow((void **)&c->sent, &c->cap_sent, c->n_sent + p->n_sents,
+	if (!bf_array_grow((void **)&c->art, &c->cap_art, c->n_art + 1, sizeof *c->art) ||
+	    !bf_array_grow((void **)&c->sent, &c->cap_sent, c->n_sent + p->n_sents,
 	          sizeof *c->sent))
 		return false;
 	bool oom = false;
@@ -308,7 +294,7 @@ static bool flush_batch(loader_t *L)
 static int on_record(void *ud, const bf_record_t *r)
 {
 	loader_t *L = ud;
-	if (!grow((void **)&L->p, &L->cap, L->n + 1, sizeof *L->p))
+	if (!bf_array_grow((void **)&L->p, &L->cap, L->n + 1, sizeof *L->p))
 		return -1;
 	pending_t *p = &L->p[L->n];
 	memset(p, 0, sizeof *p);
