@@ -30,8 +30,19 @@ check "seeds: -j1 and -j2 give identical --clusters/--groups/--sentences" \
 	sh -c "cmp '$T/c1' '$T/c2' && cmp '$T/g1' '$T/g2' && cmp '$T/s1' '$T/s2'"
 check "seeds: no two chosen sentences are near-duplicates" $CHECK nodup "$T/j1.json" 3 0.5
 "$BIN" -q -j1 -f txt -w 60 "$SEEDS" > "$T/seeds.txt"
-check "seeds: txt format within the word budget" \
-	sh -c "[ \$(wc -w < '$T/seeds.txt') -le 60 ] && [ \$(wc -w < '$T/seeds.txt') -ge 30 ]"
+# words as the budget counts them: tokens holding a letter or digit
+check "seeds: txt format within the word budget (30..60 words)" python3 -c "
+import sys
+n = sum(any(ch.isalnum() for ch in t) for t in open('$T/seeds.txt').read().split())
+sys.exit(not 30 <= n <= 60)"
+
+# a first sentence longer than the whole budget is cut to it, and only it
+"$BIN" -q -j1 -f txt -w 5 "$SEEDS" > "$T/cut.txt"
+check "budget smaller than any sentence: one sentence cut to 5 words" python3 -c "
+import sys
+lines = [l for l in open('$T/cut.txt').read().split('\\n') if l]
+words = [t for t in lines[0].split() if any(ch.isalnum() for ch in t)] if lines else []
+sys.exit(not (len(lines) == 1 and len(words) == 5 and lines[0].endswith('\u2026')))"
 
 # --- a sentence planted in three articles has support 3 ---------------------
 mkdir -p "$T/planted"
