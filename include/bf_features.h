@@ -39,7 +39,6 @@ typedef struct {
 	/* per type */
 	size_t n_types, cap_types;
 	uint32_t *type_rep;      /* first sentence of each type */
-	uint32_t *type_words;    /* words after normalization */
 	uint64_t *sh_off;        /* n_types+1 offsets into sh */
 	uint32_t *sh;            /* shingle sets (upper 32 bits), ascending */
 	size_t sh_cap;
@@ -72,6 +71,17 @@ bf_status_t bf_features_add(bf_features_t *f, bf_corpus_t *c, size_t s0,
 
 /* Drops what is needed only while adding (the exact-text table, scratch). */
 void bf_features_finish(bf_features_t *f);
+
+/* Frees the shingle sets once near-duplicates are clustered (a fifth of a
+ * big run's memory); bf_feat_jaccard_any then recomputes the few sets the
+ * briefing still compares from their text. */
+void bf_features_drop_shingles(bf_features_t *f);
+
+/* Jaccard of the shingle sets of sentences a and b: from the stored sets,
+ * or, after bf_features_drop_shingles, from their texts normalized again.
+ * Returns -1 when memory runs out. */
+double bf_feat_jaccard_any(const bf_features_t *f, const bf_corpus_t *c,
+                           size_t a, size_t b);
 void bf_features_free(bf_features_t *f);
 
 /* Per type. */

@@ -118,7 +118,6 @@ void bf_features_free(bf_features_t *f)
 	bf_features_finish(f);
 	free(f->type_of);
 	free(f->type_rep);
-	free(f->type_words);
 	free(f->sh_off);
 	free(f->sh);
 	free(f->term_off);
@@ -185,9 +184,6 @@ static bool grow_types(bf_features_t *f, size_t need)
 	uint32_t *rep = realloc(f->type_rep, nc * sizeof *rep);
 	if (rep)
 		f->type_rep = rep;
-	uint32_t *w = realloc(f->type_words, nc * sizeof *w);
-	if (w)
-		f->type_words = w;
 	uint64_t *so = realloc(f->sh_off, (nc + 1) * sizeof *so);
 	if (so)
 		f->sh_off = so;
@@ -200,7 +196,7 @@ static bool grow_types(bf_features_t *f, size_t need)
 	uint64_t *r = realloc(f->type_raw, nc * sizeof *r);
 	if (r)
 		f->type_raw = r;
-	if (!rep || !w || !so || !to || !k || !r)
+	if (!rep || !so || !to || !k || !r)
 		return false;
 	f->cap_types = nc;
 	return true;
@@ -235,7 +231,7 @@ static long assign_types(bf_features_t *f, bf_corpus_t *c, size_t s0, size_t s1,
 	return (long)(f->n_types - before);
 }
 
-/* Features of type t into o (sets) and f (word count). */
+/* Features of type t into o (shingle and term sets). */
 static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
                           bf_feat_scratch_t *sc, chunk_out_t *o,
                           uint32_t *n_sh, uint32_t *n_term)
@@ -244,7 +240,6 @@ static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
 	bf_norm_t *nm = &sc->nm;
 	if (bf_normalize(bf_sent_text(c, s), c->sent[s].text_len, nm) != BF_OK)
 		return false;
-	f->type_words[t] = (uint32_t)nm->n_tok;
 	size_t nsh = bf_shingle_count(nm->n_tok, f->k);
 	size_t room = nsh > nm->n_tok ? nsh : nm->n_tok;
 	if (!bf_array_grow((void **)&sc->buf, &sc->buf_cap, room, sizeof(uint64_t)) ||
@@ -339,4 +334,49 @@ bf_status_t bf_features_add(bf_features_t *f, bf_corpus_t *c, size_t s0,
 	f->n = s1;
 	f->seconds += omp_get_wtime() - t;
 	return ok ? BF_OK : BF_ENOMEM;
+}
+
+void bf_features_drop_shingles(bf_features_t *f)
+{
+	free(f->sh);
+	free(f->sh_off);
+	f->sh = NULL;
+	f->sh_off = NULL;
+	f->sh_cap = 0;
+}
+
+/* Shingle set of sentence s from its text, as bf_features_add makes it. */
+static bool text_shingles(const bf_features_t *f, const bf_corpus_t *c, size_t s,
+                          bf_norm_t *nm, uint64_t **buf, size_t *cap,
+                          uint32_t **set, size_t *set_cap, size_t *n)
+{
+	if (bf_normalize(bf_sent_text(c, (uint32_t)s), c->sent[s].text_len, nm) != BF_OK)
+		return false;
+	size_t k = bf_shingle_count(nm->n_tok, f->k);
+	if (!bf_array_grow((void **)buf, cap, k + 1, sizeof **buf) ||
+	    !bf_array_grow((void **)set, set_cap, k + 1, sizeof **set))
+		return false;
+	k = bf_shingle_hash(nm->buf, nm->tok, nm->n_tok, f->k, f->seed, *buf);
+	k = bf_hashset_make(*buf, k);
+	*n = bf_hashset_upper32(*buf, k, *set);
+	return true;
+}
+
+double bf_feat_jaccard_any(const bf_features_t *f, const bf_corpus_t *c,
+                           size_t a, size_t b)
+{
+	if (f->sh)
+		return bf_feat_jaccard(f, a, b);
+	bf_norm_t nm = { 0 };
+	uint64_t *buf = NULL;
+	uint32_t *sa = NULL, *sb = NULL;
+	size_t cap = 0, ca = 0, cb = 0, na = 0, nb = 0;
+	bool ok = text_shingles(f, c, a, &nm, &buf, &cap, &sa, &ca, &na) &&
+	          text_shingles(f, c, b, &nm, &buf, &cap, &sb, &cb, &nb);
+	double j = ok ? bf_jaccard32_sorted(sa, na, sb, nb) : -1.0;
+	bf_norm_free(&nm);
+	free(buf);
+	free(sa);
+	free(sb);
+	return j;
 }

@@ -96,6 +96,7 @@ static bool run_stages(ctx_t *x, const bf_options_t *o, int nt)
 	double t = now_s();
 	bf_dedup_opts_t dopt = { o->threshold, o->num_perm, o->seed, nt };
 	bf_status_t st = bf_dedup_run(&x->d, &x->f, &x->c, &dopt);
+	bf_features_drop_shingles(&x->f); /* clustered: only select needs a few */
 	x->run.stage_s[BF_STAGE_DEDUP] = now_s() - t;
 	x->run.stage_rss_kb[BF_STAGE_DEDUP] = peak_rss_kb();
 	t = now_s();
