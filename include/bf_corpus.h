@@ -11,6 +11,7 @@
 #define BF_CORPUS_H
 
 #include "bf_common.h"
+#include <stdbool.h>
 #include "bf_ingest.h"
 #include "bf_segment.h"
 #include "bf_textstore.h"
@@ -89,5 +90,8 @@ const char *bf_sent_text(const bf_corpus_t *c, uint32_t s);
 /* Words of s separated by single spaces (as corpus sentence texts are):
  * tokens holding a letter or digit; lone punctuation does not count. */
 uint32_t bf_count_words(const char *s);
+/* True when the token [b, e) is a word of the budget (holds a letter or
+ * digit; dashes, quotes and bullets do not count). */
+bool bf_is_word(const char *b, const char *e);
 
 #endif

@@ -124,8 +124,9 @@ static bool segment_one(pending_t *p, const char *arena, bf_segment_t *seg)
  * or bullet is punctuation, not a word of the budget (ROUGE does not count
  * it either).  Bytes of U+2000..U+206F (general punctuation: dashes,
  * quotes, ellipsis) do not count; other non-ASCII bytes do. */
-static bool is_word(const unsigned char *b, const unsigned char *e)
+bool bf_is_word(const char *tb, const char *te)
 {
+	const unsigned char *b = (const unsigned char *)tb, *e = (const unsigned char *)te;
 	for (const unsigned char *p = b; p < e; p++) {
 		if ((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
 			return true;
@@ -151,7 +152,7 @@ uint32_t bf_count_words(const char *s)
 		const unsigned char *b = p;
 		while (*p && *p != ' ')
 			p++;
-		n += p > b && is_word(b, p);
+		n += p > b && bf_is_word((const char *)b, (const char *)p);
 	}
 	return n;
 }

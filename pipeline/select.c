@@ -49,15 +49,18 @@ static bool repeats(const bf_corpus_t *co, const bf_features_t *f, uint32_t s,
 	return false;
 }
 
-/* First n words of s (single-space separated), with an ellipsis. */
+/* First n words of s (single-space separated; words as the budget counts
+ * them, bf_count_words), with an ellipsis. */
 static char *cut_words(const char *s, uint32_t n)
 {
 	const char *e = s;
-	for (uint32_t w = 0; w < n && *e; w++) {
+	for (uint32_t w = 0; w < n && *e;) {
 		while (*e == ' ')
 			e++;
+		const char *b = e;
 		while (*e && *e != ' ')
 			e++;
+		w += bf_is_word(b, e);
 	}
 	size_t len = (size_t)(e - s);
 	char *out = malloc(len + sizeof "…");
