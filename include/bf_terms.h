@@ -11,8 +11,9 @@
 #include "bf_common.h"
 #include "bf_normalize.h"
 
-/* Must equal the salt of pipeline/features.c; tests/test_stories.c checks
- * that a title's terms equal the same words' sentence terms. */
+/* Salt of every content-term hash (pipeline/features.c hashes sentence
+ * terms with bf_term_hash too); tests/test_stories.c checks that a title's
+ * terms equal the same words' sentence terms. */
 #define BF_TERM_SEED_SALT 0x7465726d73ull
 
 /* Content-term hash of a stem (64 bits; sets keep the upper 32, as

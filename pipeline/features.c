@@ -12,6 +12,7 @@
 #include "bf_features.h"
 #include "bf_normalize.h"
 #include "bf_shingle.h"
+#include "bf_terms.h"
 
 #include <omp.h>
 #include <stdbool.h>
@@ -22,9 +23,6 @@
 #define TYPE_CHUNK 1024u        /* new types per parallel work unit */
 #define KEY_CHUNK 4096u         /* sentences per parallel work unit */
 #define STEM_CACHE_BITS 16u     /* 65,536 cached words per thread (1 MiB) */
-/* Salt so a content-term hash never equals a shingle hash of the same
- * bytes by construction (they live in different sets, but keep them apart). */
-#define TERM_SEED_SALT 0x7465726d73ull
 
 typedef struct {
 	uint64_t word; /* XXH3 of the word, | 1 so that 0 means empty */
@@ -57,7 +55,7 @@ static uint64_t word_term(bf_feat_scratch_t *sc, const char *w, size_t len,
 	if (!bf_is_stopword(w, len)) {
 		size_t sl;
 		const char *s = bf_stem(sc->stem, w, len, &sl);
-		term = XXH3_64bits_withSeed(s, sl, seed ^ TERM_SEED_SALT) | 1;
+		term = bf_term_hash(s, sl, seed);
 	}
 	*e = (stem_entry_t){ h, term };
 	return term;
@@ -174,29 +172,17 @@ static bool key_batch(bf_features_t *f, const bf_corpus_t *c, size_t s0,
 	return ok;
 }
 
+/* Room for need types in every per-type array (one shared capacity). */
 static bool grow_types(bf_features_t *f, size_t need)
 {
 	if (need <= f->cap_types)
 		return true;
-	size_t nc = f->cap_types ? f->cap_types * 2 : 4096;
-	while (nc < need)
-		nc *= 2;
-	uint32_t *rep = realloc(f->type_rep, nc * sizeof *rep);
-	if (rep)
-		f->type_rep = rep;
-	uint64_t *so = realloc(f->sh_off, (nc + 1) * sizeof *so);
-	if (so)
-		f->sh_off = so;
-	uint64_t *to = realloc(f->term_off, (nc + 1) * sizeof *to);
-	if (to)
-		f->term_off = to;
-	bf_key128_t *k = realloc(f->type_key, nc * sizeof *k);
-	if (k)
-		f->type_key = k;
-	uint64_t *r = realloc(f->type_raw, nc * sizeof *r);
-	if (r)
-		f->type_raw = r;
-	if (!rep || !so || !to || !k || !r)
+	size_t nc = bf_array_next_cap(f->cap_types, need);
+	if (!bf_array_resize((void **)&f->type_rep, nc, sizeof *f->type_rep) ||
+	    !bf_array_resize((void **)&f->sh_off, nc + 1, sizeof *f->sh_off) ||
+	    !bf_array_resize((void **)&f->term_off, nc + 1, sizeof *f->term_off) ||
+	    !bf_array_resize((void **)&f->type_key, nc, sizeof *f->type_key) ||
+	    !bf_array_resize((void **)&f->type_raw, nc, sizeof *f->type_raw))
 		return false;
 	f->cap_types = nc;
 	return true;
@@ -231,6 +217,16 @@ static long assign_types(bf_features_t *f, bf_corpus_t *c, size_t s0, size_t s1,
 	return (long)(f->n_types - before);
 }
 
+/* The stored shingle set of a normalized sentence: hashes into buf (room
+ * for bf_shingle_count words), sorted, repeats out, upper halves into out
+ * (same room).  Returns the set's size. */
+static size_t shingle_set(const bf_features_t *f, const bf_norm_t *nm,
+                          uint64_t *buf, uint32_t *out)
+{
+	size_t k = bf_shingle_hash(nm->buf, nm->tok, nm->n_tok, f->k, f->seed, buf);
+	return bf_hashset_upper32(buf, bf_hashset_make(buf, k), out);
+}
+
 /* Features of type t into o (shingle and term sets). */
 static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
                           bf_feat_scratch_t *sc, chunk_out_t *o,
@@ -246,9 +242,7 @@ static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
 	    !bf_array_grow((void **)&o->sh, &o->cap_sh, o->n_sh + nsh, sizeof(uint32_t)) ||
 	    !bf_array_grow((void **)&o->term, &o->cap_term, o->n_term + nm->n_tok, sizeof(uint32_t)))
 		return false;
-	nsh = bf_shingle_hash(nm->buf, nm->tok, nm->n_tok, f->k, f->seed, sc->buf);
-	nsh = bf_hashset_make(sc->buf, nsh);
-	nsh = bf_hashset_upper32(sc->buf, nsh, o->sh + o->n_sh);
+	nsh = shingle_set(f, nm, sc->buf, o->sh + o->n_sh);
 	o->n_sh += nsh;
 	*n_sh = (uint32_t)nsh;
 	size_t nt = 0;
@@ -356,9 +350,7 @@ static bool text_shingles(const bf_features_t *f, const bf_corpus_t *c, size_t s
 	if (!bf_array_grow((void **)buf, cap, k + 1, sizeof **buf) ||
 	    !bf_array_grow((void **)set, set_cap, k + 1, sizeof **set))
 		return false;
-	k = bf_shingle_hash(nm->buf, nm->tok, nm->n_tok, f->k, f->seed, *buf);
-	k = bf_hashset_make(*buf, k);
-	*n = bf_hashset_upper32(*buf, k, *set);
+	*n = shingle_set(f, nm, *buf, *set);
 	return true;
 }
 

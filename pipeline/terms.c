@@ -1,4 +1,5 @@
 /* terms.c - content terms of titles (see bf_terms.h). */
+#include "bf_array.h"
 #include "bf_terms.h"
 #include "bf_shingle.h"
 
@@ -16,15 +17,11 @@ size_t bf_terms_of_text(const char *s, size_t len, bf_norm_t *nm,
 	if (bf_normalize(s, len, nm) != BF_OK)
 		return SIZE_MAX;
 	if (nm->n_tok > b->cap) {
-		uint64_t *h = realloc(b->h, nm->n_tok * sizeof *h);
-		if (h)
-			b->h = h;
-		uint32_t *t = realloc(b->t, nm->n_tok * sizeof *t);
-		if (t)
-			b->t = t;
-		if (!h || !t)
+		size_t nc = bf_array_next_cap(b->cap, nm->n_tok);
+		if (!bf_array_resize((void **)&b->h, nc, sizeof *b->h) ||
+		    !bf_array_resize((void **)&b->t, nc, sizeof *b->t))
 			return SIZE_MAX;
-		b->cap = nm->n_tok;
+		b->cap = nc;
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < nm->n_tok; i++) {

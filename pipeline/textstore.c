@@ -1,4 +1,5 @@
 /* textstore.c - compressed sentence texts (see bf_textstore.h). */
+#include "bf_array.h"
 #include "bf_textstore.h"
 
 #include <omp.h>
@@ -82,22 +83,11 @@ static bool grow_blocks(bf_textstore_t *ts, size_t need)
 {
 	if (need <= ts->cap_blk)
 		return true;
-	size_t nc = ts->cap_blk ? ts->cap_blk * 2 : 256;
-	while (nc < need)
-		nc *= 2;
-	void **b = realloc(ts->blk, nc * sizeof *b);
-	if (b)
-		ts->blk = b;
-	uint32_t *cs = realloc(ts->blk_csize, nc * sizeof *cs);
-	if (cs)
-		ts->blk_csize = cs;
-	uint32_t *rs = realloc(ts->blk_size, nc * sizeof *rs);
-	if (rs)
-		ts->blk_size = rs;
-	uint64_t *f = realloc(ts->blk_first, nc * sizeof *f);
-	if (f)
-		ts->blk_first = f;
-	if (!b || !cs || !rs || !f)
+	size_t nc = bf_array_next_cap(ts->cap_blk, need);
+	if (!bf_array_resize((void **)&ts->blk, nc, sizeof *ts->blk) ||
+	    !bf_array_resize((void **)&ts->blk_csize, nc, sizeof *ts->blk_csize) ||
+	    !bf_array_resize((void **)&ts->blk_size, nc, sizeof *ts->blk_size) ||
+	    !bf_array_resize((void **)&ts->blk_first, nc, sizeof *ts->blk_first))
 		return false;
 	ts->cap_blk = nc;
 	return true;

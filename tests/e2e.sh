@@ -18,7 +18,8 @@ SEEDS=tests/data/seeds
 "$BIN" -q -j1 "$SEEDS" > "$T/seeds.md"
 check "seeds: exit 0, Markdown header" grep -q '^# Briefing' "$T/seeds.md"
 check "seeds: at least one story" grep -q '^## 1\. ' "$T/seeds.md"
-for junk in cookie "You May Also Like" "By Peter" "Read more" "Privacy Policy"; do
+# each of these stands in a seed article ("Read more" is planted below)
+for junk in cookie "You May Also Like" "By Peter" "Privacy Policy"; do
 	check "seeds: no boilerplate '$junk'" no_match "$junk" "$T/seeds.md"
 done
 check "seeds: matches the golden briefing" diff -u tests/data/seeds.expected.md "$T/seeds.md"
@@ -49,8 +50,11 @@ mkdir -p "$T/planted"
 cp "$SEEDS"/*.txt "$T/planted/"
 PLANT="Zelenskyy and Trump agreed on Sunday in Florida that a 20-point peace framework for Ukraine is close to final."
 for f in 000 002 004; do printf '\n%s\n' "$PLANT" >> "$T/planted/$f"_*.txt; done
-"$BIN" -q -f json --clusters "$T/pc" "$T/planted" > "$T/planted.json"
+printf '\nRead more: Ukraine peace talks latest\n' >> "$T/planted/"001_*.txt
+"$BIN" -q -f json --clusters "$T/pc" --sentences "$T/ps" "$T/planted" > "$T/planted.json"
 check "planted sentence is chosen with support 3" $CHECK support "$T/planted.json" "$PLANT" 3
+check "planted 'Read more:' line is not a kept sentence" no_match "Read more" "$T/ps"
+check "planted 'Read more:' check sees the kept sentences" grep -q "Ukraine" "$T/ps"
 check "planted: its cluster is reported, connected by exact Jaccard >= 0.5" $CHECK clusters "$T/pc" 3 0.5 1
 
 # --- bad inputs: skipped with reasons, warned, still a briefing -------------
