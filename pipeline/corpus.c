@@ -10,6 +10,7 @@
 #include "bf_entities.h"
 
 #include <omp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,27 +22,59 @@
 typedef struct {
 	size_t id, title, source, url, date; /* arena offsets, SIZE_MAX absent */
 	size_t text, text_len;
-	char *where;  /* for the no_sentences warning */
 	/* segmentation result: squeezed sentence texts, NUL-separated */
 	char *sents;
 	size_t sents_len;
+	uint32_t *n_words; /* words of each sentence (bf_count_words) */
 	uint32_t n_sents;
 	uint64_t n_drop[BF_DROP__COUNT];
 } pending_t;
+
+/* A record the reader skipped, warned about when its batch is appended,
+ * after the `before` articles read ahead of it: warnings keep input order
+ * whichever thread found them. */
+typedef struct {
+	size_t before;
+	bf_skip_reason_t why;
+	size_t where, detail; /* arena offsets */
+} skipnote_t;
+
+/* Articles read but not yet segmented, cut by bytes and count (not by
+ * thread count, so the corpus is the same at any -j). */
+typedef struct {
+	pending_t *p;
+	size_t n, cap;
+	char *arena;
+	size_t arena_len, arena_cap;
+	skipnote_t *skip;
+	size_t n_skip, cap_skip;
+	bool oom;
+} batch_t;
+
+/* Batches in flight: the reader fills one while the workers segment the
+ * other. */
+#define N_BATCHES 2u
 
 typedef struct {
 	bf_corpus_t *c;
 	bf_log_t *log;
 	int n_threads;
-	pending_t *p;
-	size_t n, cap;
-	char *arena;
-	size_t arena_len, arena_cap;
+	batch_t b[N_BATCHES];
 	bf_segment_t *seg; /* one per thread */
-	bool oom;
 	bf_corpus_batch_fn on_batch;
 	void *ud;
 	bf_status_t batch_status;
+	uint64_t n_no_sentences; /* articles left without a sentence */
+	/* reader -> workers handoff (threaded mode only) */
+	bool threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool full[N_BATCHES]; /* handed over, not yet appended */
+	size_t fill;          /* batch the reader fills */
+	bool done, stop;      /* reader finished / workers failed */
+	int read_rc;
+	const char *const *inputs;
+	size_t n_inputs;
 } loader_t;
 
 /* Appends s (may be NULL) to an arena; returns its offset or absent. */
@@ -61,10 +94,10 @@ static size_t arena_put(char **a, size_t *len, size_t *cap, const char *s,
 	return off;
 }
 
-static size_t put_str(loader_t *L, const char *s)
+static size_t put_str(batch_t *b, const char *s)
 {
-	return arena_put(&L->arena, &L->arena_len, &L->arena_cap, s,
-	                 s ? strlen(s) : 0, SIZE_MAX, &L->oom);
+	return arena_put(&b->arena, &b->arena_len, &b->arena_cap, s,
+	                 s ? strlen(s) : 0, SIZE_MAX, &b->oom);
 }
 
 /* Copies sentence span text into out, squeezing white-space runs to one
@@ -97,9 +130,26 @@ static size_t squeeze(const char *s, size_t n, char *out)
 	return o;
 }
 
-/* Segments one pending article with seg; fills p->sents. */
-static bool segment_one(pending_t *p, const char *arena, bf_segment_t *seg)
+/* Decodes HTML entities of the text and title in place (never longer):
+ * scraped text leaks "&quot;" and "&#8220;", and quotes and sentence ends
+ * must be seen. */
+static void decode_entities(pending_t *p, char *arena)
 {
+	char *t = arena + p->text;
+	p->text_len = bf_entities_decode(t, p->text_len, t);
+	t[p->text_len] = '\0';
+	if (p->title != SIZE_MAX) {
+		char *ti = arena + p->title;
+		ti[bf_entities_decode(ti, strlen(ti), ti)] = '\0';
+	}
+}
+
+/* Decodes and segments one pending article with seg; fills p->sents and
+ * p->n_words.  Everything per article happens here, on the worker threads:
+ * what stays for the ordered append is copying. */
+static bool segment_one(pending_t *p, char *arena, bf_segment_t *seg)
+{
+	decode_entities(p, arena);
 	const char *text = arena + p->text;
 	if (bf_segment_article(text, p->text_len, seg) != BF_OK)
 		return false;
@@ -107,12 +157,15 @@ static bool segment_one(pending_t *p, const char *arena, bf_segment_t *seg)
 	for (size_t i = 0; i < seg->n; i++)
 		total += seg->sent[i].len + 1;
 	p->sents = malloc(total + total / 2 + 1);
-	if (!p->sents)
+	p->n_words = malloc((seg->n ? seg->n : 1) * sizeof *p->n_words);
+	if (!p->sents || !p->n_words)
 		return false;
 	size_t o = 0;
 	for (size_t i = 0; i < seg->n; i++) {
+		size_t o0 = o;
 		o += squeeze(text + seg->sent[i].off, seg->sent[i].len, p->sents + o);
 		p->sents[o++] = '\0';
+		p->n_words[i] = bf_count_words(p->sents + o0);
 	}
 	p->sents_len = o;
 	p->n_sents = (uint32_t)seg->n;
@@ -175,15 +228,16 @@ static void strip_title_source(char *title, const char *source)
 	}
 }
 
-/* Appends one segmented article to the corpus, or counts it skipped. */
-static bool append_one(loader_t *L, const pending_t *p)
+/* Appends one segmented article of arena a to the corpus, or counts it
+ * skipped. */
+static bool append_one(loader_t *L, const pending_t *p, const char *a)
 {
 	bf_corpus_t *c = L->c;
 	for (int r = 0; r < BF_DROP__COUNT; r++)
 		c->n_drop[r] += p->n_drop[r];
 	if (p->n_sents == 0) {
-		c->in.n_skipped[BF_SKIP_NO_SENTENCES]++;
-		bf_log_warn(L->log, BF_SKIP_NO_SENTENCES, p->where,
+		L->n_no_sentences++;
+		bf_log_warn(L->log, BF_SKIP_NO_SENTENCES, a + p->id,
 		            "no sentence left after removing boilerplate");
 		return true;
 	}
@@ -192,7 +246,6 @@ static bool append_one(loader_t *L, const pending_t *p)
 	          sizeof *c->sent))
 		return false;
 	bool oom = false;
-	const char *a = L->arena;
 #define META(f) (p->f == SIZE_MAX ? BF_NO_STR : \
 	(uint64_t)arena_put(&c->meta, &c->meta_len, &c->meta_cap, a + p->f, \
 	                    strlen(a + p->f), SIZE_MAX, &oom))
@@ -210,7 +263,7 @@ static bool append_one(loader_t *L, const pending_t *p)
 		t->text_len = (uint32_t)n;
 		t->article = (uint32_t)c->n_art;
 		t->pos = i;
-		t->n_words = bf_count_words(s);
+		t->n_words = p->n_words[i];
 		s += n + 1;
 	}
 	c->art[c->n_art++] = art;
@@ -260,17 +313,30 @@ static bool reset_alias(bf_corpus_t *c, size_t s0)
 	return true;
 }
 
-/* Segments the batch in parallel and appends it in order. */
-static bool flush_batch(loader_t *L)
+/* Warns about the reader's skips that came before article i of b. */
+static void emit_skips(loader_t *L, const batch_t *b, size_t *k, size_t i)
 {
-	bool ok = true;
-	long n = (long)L->n;
+	for (; *k < b->n_skip && b->skip[*k].before <= i; (*k)++) {
+		const skipnote_t *sn = &b->skip[*k];
+		bf_log_warn(L->log, (int)sn->why, b->arena + sn->where, "skipped (%s): %s",
+		            bf_skip_reason_name(sn->why), b->arena + sn->detail);
+	}
+}
+
+/* Segments batch b in parallel and appends it in order. */
+static bool flush_batch(loader_t *L, batch_t *b)
+{
+	bool ok = !b->oom;
+	long n = (long)b->n;
 #pragma omp parallel for schedule(dynamic, 16) num_threads(L->n_threads) reduction(&& : ok) if (n > 32)
 	for (long i = 0; i < n; i++)
-		ok = segment_one(&L->p[i], L->arena, &L->seg[omp_get_thread_num()]) && ok;
-	size_t s0 = L->c->n_sent;
-	for (size_t i = 0; ok && i < L->n; i++)
-		ok = append_one(L, &L->p[i]);
+		ok = segment_one(&b->p[i], b->arena, &L->seg[omp_get_thread_num()]) && ok;
+	size_t s0 = L->c->n_sent, k = 0;
+	for (size_t i = 0; ok && i < b->n; i++) {
+		emit_skips(L, b, &k, i);
+		ok = append_one(L, &b->p[i], b->arena);
+	}
+	emit_skips(L, b, &k, b->n);
 	if (ok && L->on_batch && L->c->n_sent > s0) {
 		ok = reset_alias(L->c, s0);
 		L->batch_status = ok ? L->on_batch(L->ud, L->c, s0, L->c->n_sent) : BF_ENOMEM;
@@ -280,53 +346,60 @@ static bool flush_batch(loader_t *L)
 	}
 	/* the batch has been seen: its text can be packed away */
 	ok = ok && bf_textstore_seal(&L->c->ts, L->n_threads) == BF_OK;
-	for (size_t i = 0; i < L->n; i++) {
-		free(L->p[i].sents);
-		free(L->p[i].where);
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->p[i].sents);
+		free(b->p[i].n_words);
 	}
-	L->n = 0;
-	L->arena_len = 0;
+	b->n = b->n_skip = b->arena_len = 0;
+	b->oom = false;
 	if (L->c->n_art)
 		bf_log_progress(L->log, "read %zu articles, %zu sentences",
 		                L->c->n_art, L->c->n_sent);
 	return ok;
 }
 
+/* The reader's batch is full: segment it here (one thread), or hand it to
+ * the workers and go on with the next one once it is free.  Returns false
+ * to stop reading. */
+static bool hand_over(loader_t *L)
+{
+	if (!L->threaded)
+		return flush_batch(L, &L->b[L->fill]);
+	pthread_mutex_lock(&L->mu);
+	L->full[L->fill] = true;
+	pthread_cond_broadcast(&L->cv);
+	size_t next = (L->fill + 1) % N_BATCHES;
+	while (L->full[next] && !L->stop)
+		pthread_cond_wait(&L->cv, &L->mu);
+	L->fill = next;
+	bool go_on = !L->stop;
+	pthread_mutex_unlock(&L->mu);
+	return go_on;
+}
+
 static int on_record(void *ud, const bf_record_t *r)
 {
 	loader_t *L = ud;
-	if (!bf_array_grow((void **)&L->p, &L->cap, L->n + 1, sizeof *L->p))
+	batch_t *b = &L->b[L->fill];
+	if (!bf_array_grow((void **)&b->p, &b->cap, b->n + 1, sizeof *b->p))
 		return -1;
-	pending_t *p = &L->p[L->n];
+	pending_t *p = &b->p[b->n];
 	memset(p, 0, sizeof *p);
-	p->id = put_str(L, r->id);
-	p->title = put_str(L, r->title);
-	p->source = put_str(L, r->source);
-	p->url = put_str(L, r->url);
-	p->date = put_str(L, r->date);
+	p->id = put_str(b, r->id);
+	p->title = put_str(b, r->title);
+	p->source = put_str(b, r->source);
+	p->url = put_str(b, r->url);
+	p->date = put_str(b, r->date);
 	if (p->title != SIZE_MAX && p->source != SIZE_MAX)
-		strip_title_source(L->arena + p->title, L->arena + p->source);
-	p->text = arena_put(&L->arena, &L->arena_len, &L->arena_cap, r->text,
-	                    r->text_len, SIZE_MAX, &L->oom);
-	if (!L->oom) {
-		/* scraped text leaks "&quot;" and "&#8220;": decode in place
-		 * (never longer), so quotes and sentence ends are seen */
-		char *t = L->arena + p->text;
-		p->text_len = bf_entities_decode(t, r->text_len, t);
-		t[p->text_len] = '\0';
-		if (p->title != SIZE_MAX) {
-			char *ti = L->arena + p->title;
-			ti[bf_entities_decode(ti, strlen(ti), ti)] = '\0';
-		}
-	}
-	p->where = strdup(r->id);
-	if (L->oom || !p->where) {
-		free(p->where);
+		strip_title_source(b->arena + p->title, b->arena + p->source);
+	p->text = arena_put(&b->arena, &b->arena_len, &b->arena_cap, r->text,
+	                    r->text_len, SIZE_MAX, &b->oom);
+	p->text_len = r->text_len; /* entities are decoded when segmenting */
+	if (b->oom)
 		return -1;
-	}
-	L->n++;
-	if (L->arena_len >= BATCH_MAX_BYTES || L->n >= BATCH_MAX_ARTICLES)
-		return flush_batch(L) ? 0 : -1;
+	b->n++;
+	if (b->arena_len >= BATCH_MAX_BYTES || b->n >= BATCH_MAX_ARTICLES)
+		return hand_over(L) ? 0 : -1;
 	return 0;
 }
 
@@ -334,8 +407,82 @@ static void on_skip(void *ud, bf_skip_reason_t why, const char *where,
                     const char *detail)
 {
 	loader_t *L = ud;
-	bf_log_warn(L->log, (int)why, where, "skipped (%s): %s",
-	            bf_skip_reason_name(why), detail ? detail : "");
+	batch_t *b = &L->b[L->fill];
+	if (!bf_array_grow((void **)&b->skip, &b->cap_skip, b->n_skip + 1, sizeof *b->skip)) {
+		b->oom = true;
+		return;
+	}
+	skipnote_t *sn = &b->skip[b->n_skip++];
+	sn->before = b->n;
+	sn->why = why;
+	sn->where = arena_put(&b->arena, &b->arena_len, &b->arena_cap, where,
+	                      strlen(where), 0, &b->oom);
+	sn->detail = arena_put(&b->arena, &b->arena_len, &b->arena_cap, detail ? detail : "",
+	                       detail ? strlen(detail) : 0, 0, &b->oom);
+}
+
+/* Reads every input; the last batch, however short, is handed over too. */
+static int read_all(loader_t *L)
+{
+	bf_ingest_cb_t cb = { on_record, on_skip, L, L->threaded ? 1 : L->n_threads };
+	int rc = bf_ingest_run(L->inputs, L->n_inputs, &cb, &L->c->in);
+	if (!L->threaded)
+		return rc == 0 && !flush_batch(L, &L->b[L->fill]) ? -1 : rc;
+	pthread_mutex_lock(&L->mu);
+	L->read_rc = rc;
+	L->full[L->fill] = rc == 0 && !L->stop;
+	L->done = true;
+	pthread_cond_broadcast(&L->cv);
+	pthread_mutex_unlock(&L->mu);
+	return rc;
+}
+
+static void *reader_main(void *ud)
+{
+	read_all(ud);
+	return NULL;
+}
+
+/* Workers' side of threaded mode: appends the batches in the order they
+ * were read.  Returns 0, or -1 when a batch failed (the reader is told to
+ * stop). */
+static int consume(loader_t *L)
+{
+	for (size_t k = 0;; k = (k + 1) % N_BATCHES) {
+		pthread_mutex_lock(&L->mu);
+		while (!L->full[k] && !L->done)
+			pthread_cond_wait(&L->cv, &L->mu);
+		bool have = L->full[k];
+		pthread_mutex_unlock(&L->mu);
+		if (!have)
+			return 0;
+		bool ok = flush_batch(L, &L->b[k]);
+		pthread_mutex_lock(&L->mu);
+		L->full[k] = false;
+		L->stop = !ok;
+		pthread_cond_broadcast(&L->cv);
+		pthread_mutex_unlock(&L->mu);
+		if (!ok)
+			return -1;
+	}
+}
+
+/* With more than one thread, reading (decompression, UTF-8 checks, JSON
+ * parsing: one thread's work) runs on a thread of its own, overlapped with
+ * the workers' segmentation and features of the batch before; one thread
+ * does everything in turn. */
+static int load_batches(loader_t *L)
+{
+	if (!L->threaded)
+		return read_all(L);
+	pthread_t rd;
+	if (pthread_create(&rd, NULL, reader_main, L) != 0) {
+		L->threaded = false;
+		return read_all(L);
+	}
+	int rc = consume(L);
+	pthread_join(rd, NULL);
+	return rc ? rc : L->read_rc;
 }
 
 bf_status_t bf_corpus_load(bf_corpus_t *c, const char *const *inputs,
@@ -343,23 +490,33 @@ bf_status_t bf_corpus_load(bf_corpus_t *c, const char *const *inputs,
                            bf_corpus_batch_fn on_batch, void *ud)
 {
 	loader_t L = { .c = c, .log = log, .n_threads = n_threads > 0 ? n_threads : 1,
-	               .on_batch = on_batch, .ud = ud, .batch_status = BF_OK };
+	               .on_batch = on_batch, .ud = ud, .batch_status = BF_OK,
+	               .inputs = inputs, .n_inputs = n_inputs };
+	L.threaded = L.n_threads > 1;
 	L.seg = calloc((size_t)L.n_threads, sizeof *L.seg);
 	if (!L.seg || bf_textstore_init(&c->ts, L.n_threads) != BF_OK) {
 		free(L.seg);
 		return BF_ENOMEM;
 	}
-	bf_ingest_cb_t cb = { on_record, on_skip, &L, L.n_threads };
-	int rc = bf_ingest_run(inputs, n_inputs, &cb, &c->in);
-	if (rc == 0 && !flush_batch(&L))
-		rc = -1;
-	for (size_t i = 0; i < L.n; i++)
-		free(L.p[i].where);
+	pthread_mutex_init(&L.mu, NULL);
+	pthread_cond_init(&L.cv, NULL);
+	int rc = load_batches(&L);
+	/* counted apart: the reader thread adds to c->in meanwhile */
+	c->in.n_skipped[BF_SKIP_NO_SENTENCES] += L.n_no_sentences;
+	pthread_cond_destroy(&L.cv);
+	pthread_mutex_destroy(&L.mu);
 	for (int t = 0; t < L.n_threads; t++)
 		bf_segment_free(&L.seg[t]);
 	free(L.seg);
-	free(L.p);
-	free(L.arena);
+	for (size_t k = 0; k < N_BATCHES; k++) {
+		for (size_t i = 0; i < L.b[k].n; i++) {
+			free(L.b[k].p[i].sents);
+			free(L.b[k].p[i].n_words);
+		}
+		free(L.b[k].p);
+		free(L.b[k].arena);
+		free(L.b[k].skip);
+	}
 	/* a failing batch hook says why; anything else that stops is memory */
 	return rc == 0 ? BF_OK : L.batch_status != BF_OK ? L.batch_status : BF_ENOMEM;
 }
