@@ -324,23 +324,58 @@ static int cmp_tw_term(const void *a, const void *b)
 	return (x->term > y->term) - (x->term < y->term);
 }
 
+/* Term weights by table: 1 + ln tf for small tf, ln((N + prior) / df) for
+ * small df, each computed once by the same expression as for a term not
+ * in the table (the same bits), not once per term of every article. */
+#define TF_TAB 256u
+#define IDF_TAB 65536u
+typedef struct {
+	double tf[TF_TAB];  /* [tf] = 1 + ln tf, [0] = 0 */
+	double *idf;        /* [df] = ln((N + prior) / max(df, 1)), IDF_TAB */
+	double N;
+} weights_t;
+
+static double tf_weight(double tf)
+{
+	return tf > 0 ? 1.0 + log(tf) : 0;
+}
+
+static double idf_weight(double N, uint32_t dfv)
+{
+	return log((N + BF_IDF_PRIOR_DOCS) / (dfv ? dfv : 1));
+}
+
+static bool weights_init(weights_t *wt, size_t n_art)
+{
+	wt->N = (double)n_art;
+	wt->idf = malloc(IDF_TAB * sizeof *wt->idf);
+	if (!wt->idf)
+		return false;
+	for (uint32_t i = 0; i < TF_TAB; i++)
+		wt->tf[i] = tf_weight(i);
+	for (uint32_t i = 0; i < IDF_TAB; i++)
+		wt->idf[i] = idf_weight(wt->N, i);
+	return true;
+}
+
 /* The o->top heaviest terms of article a (see bf_artvec.h), L2-normalized,
  * sorted by term into out.  Returns the count, or SIZE_MAX when out of
  * memory. */
 static size_t top_terms(tally_t *x, const bf_corpus_t *c, const bf_features_t *f,
                         const bf_dedup_t *d, const bf_artvec_df_t *df,
-                        const bf_artvec_opts_t *o, uint32_t a, bf_tw_t *out)
+                        const weights_t *wt, const bf_artvec_opts_t *o, uint32_t a,
+                        bf_tw_t *out)
 {
 	if (!tally_article(x, c, f, d, o->skip, o->title_boost > 0, df->seed, a))
 		return SIZE_MAX;
-	double N = (double)df->n_art;
 	size_t k = x->n_used;
 	for (size_t i = 0; i < k; i++) {
 		size_t s = x->used[i];
-		double tf = x->tf[s], w = tf > 0 ? 1.0 + log(tf) : 0;
-		uint32_t dfv = df_get(&df->m, x->key[s]);
+		uint32_t tf = x->tf[s], dfv = df_get(&df->m, x->key[s]);
+		double w = tf < TF_TAB ? wt->tf[tf] : tf_weight(tf);
 		w += x->in_title[s] ? o->title_boost : 0;
-		x->tw[i] = (wt_t){ x->key[s], w * log((N + BF_IDF_PRIOR_DOCS) / (dfv ? dfv : 1)) };
+		x->tw[i] = (wt_t){ x->key[s],
+		                   w * (dfv < IDF_TAB ? wt->idf[dfv] : idf_weight(wt->N, dfv)) };
 	}
 	k = select_top(x->tw, k, o->top);
 	double norm = 0;
@@ -381,7 +416,9 @@ bf_status_t bf_artvec_build(bf_artvec_t *v, const bf_corpus_t *c,
 	v->stride = o->top;
 	v->tw = malloc((n ? n : 1) * o->top * sizeof *v->tw);
 	v->n = malloc((n ? n : 1) * sizeof *v->n);
-	if (!v->tw || !v->n) {
+	weights_t wt;
+	if (!weights_init(&wt, df->n_art) || !v->tw || !v->n) {
+		free(wt.idf);
 		bf_artvec_free(v);
 		return BF_ENOMEM;
 	}
@@ -392,13 +429,14 @@ bf_status_t bf_artvec_build(bf_artvec_t *v, const bf_corpus_t *c,
 		ok = tally_init(&x);
 #pragma omp for schedule(dynamic, 256)
 		for (long a = 0; a < (long)n; a++) {
-			size_t k = ok ? top_terms(&x, c, f, d, df, o, (uint32_t)a,
+			size_t k = ok ? top_terms(&x, c, f, d, df, &wt, o, (uint32_t)a,
 			                          v->tw + (size_t)a * o->top) : SIZE_MAX;
 			ok = k != SIZE_MAX;
 			v->n[a] = ok ? (uint32_t)k : 0;
 		}
 		tally_free(&x);
 	}
+	free(wt.idf);
 	if (!ok) {
 		bf_artvec_free(v);
 		return BF_ENOMEM;
