@@ -9,6 +9,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 #include <xxhash.h>
 
@@ -29,6 +30,13 @@
 #define BF_RADIX_ID_PASSES (32 / BF_RADIX_BITS)
 #define BF_RADIX_KEY_PASSES (64 / BF_RADIX_BITS)
 #define BF_RADIX_PASSES (BF_RADIX_ID_PASSES + BF_RADIX_KEY_PASSES)
+/* Top-bits passes of bf_bandkey_sort: 11-bit digits (a 16 KiB histogram
+ * per pass, in L1), at most 5 (55 bits); runs of equal top bits up to
+ * BF_SHORT_RUN items are insertion-sorted. */
+#define BF_TOP_BITS 11u
+#define BF_TOP_BUCKETS (1u << BF_TOP_BITS)
+#define BF_TOP_MAX_PASSES 5u
+#define BF_SHORT_RUN 32u
 
 double bf_lsh_prob(double s, uint32_t bands, uint32_t rows)
 {
@@ -120,7 +128,7 @@ static unsigned radix_digit(const bf_bandkey_t *k, unsigned pass)
  * passes are stable; and a pass whose digit is the same for every entry
  * would copy the array unchanged, which all 12 histograms, counted in one
  * read, reveal in advance. */
-void bf_bandkey_sort(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp)
+static void sort_full(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp)
 {
 	if (n < 2)
 		return;
@@ -154,4 +162,80 @@ void bf_bandkey_sort(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp)
 	}
 	if (src != keys)
 		memcpy(keys, src, n * sizeof *keys);
+}
+
+/* Stable insertion sort of a short run by key alone. */
+static void sort_run_by_key(bf_bandkey_t *k, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		bf_bandkey_t x = k[i];
+		size_t j = i;
+		for (; j > 0 && k[j - 1].key > x.key; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+/* Order within runs of equal top bits: almost every run is one key (a
+ * single item, or the copies of one band that LSH is looking for); the
+ * rare mixed run is short and insertion-sorted, a long one radix-sorted. */
+static void sort_runs(bf_bandkey_t *keys, size_t n, unsigned top_bits, bf_bandkey_t *tmp)
+{
+	unsigned shift = 64 - top_bits;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		bool mixed = false;
+		while (j < n && keys[j].key >> shift == keys[i].key >> shift) {
+			mixed |= keys[j].key != keys[i].key;
+			j++;
+		}
+		if (mixed && j - i <= BF_SHORT_RUN)
+			sort_run_by_key(keys + i, j - i);
+		else if (mixed)
+			sort_full(keys + i, j - i, tmp);
+		i = j;
+	}
+}
+
+/* Top-bits LSD passes (stable counting sorts on the high 11-bit digits of
+ * the key): enough of them that a run of equal top bits holds about one
+ * distinct key, then sort_runs.  The order is the same total (key, id)
+ * order as sort_full, in 2 or 3 passes instead of 8: band keys are
+ * uniform hashes, so their top bits already separate them. */
+void bf_bandkey_sort(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp)
+{
+	bool ids_ascending = true;
+	for (size_t i = 1; i < n && ids_ascending; i++)
+		ids_ascending = keys[i].id > keys[i - 1].id;
+	if (n < 2 || !ids_ascending) {
+		sort_full(keys, n, tmp);
+		return;
+	}
+	unsigned passes = 1;
+	while (passes < BF_TOP_MAX_PASSES && ((size_t)1 << (BF_TOP_BITS * passes)) < n)
+		passes++;
+	size_t hist[BF_TOP_MAX_PASSES][BF_TOP_BUCKETS];
+	memset(hist, 0, sizeof hist);
+	unsigned low = 64 - BF_TOP_BITS * passes; /* lowest bit of the top digits */
+	for (size_t i = 0; i < n; i++)
+		for (unsigned p = 0; p < passes; p++)
+			hist[p][(keys[i].key >> (low + BF_TOP_BITS * p)) & (BF_TOP_BUCKETS - 1)]++;
+	bf_bandkey_t *src = keys, *dst = tmp;
+	for (unsigned p = 0; p < passes; p++) {
+		unsigned sh = low + BF_TOP_BITS * p;
+		size_t off = 0, *pos = hist[p];
+		for (unsigned d = 0; d < BF_TOP_BUCKETS; d++) {
+			size_t c = pos[d];
+			pos[d] = off;
+			off += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[pos[(src[i].key >> sh) & (BF_TOP_BUCKETS - 1)]++] = src[i];
+		bf_bandkey_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != keys)
+		memcpy(keys, src, n * sizeof *keys);
+	sort_runs(keys, n, BF_TOP_BITS * passes, tmp);
 }
