@@ -109,14 +109,17 @@ static int cmp_score(const void *a, const void *b)
 
 /* Mihalcea & Tarau 2004 sentence similarity over content terms:
  * |Ti ∩ Tj| / (log|Ti| + log|Tj|); lengths get +1 so one-term sentences do
- * not divide by log 1 = 0. */
-static double tr_sim(const bf_features_t *f, uint32_t a, uint32_t b)
+ * not divide by log 1 = 0.  lg[i] = log(|Ti| + 1) is computed once per
+ * node (the same bits as computing it per pair). */
+static double tr_sim(const bf_features_t *f, const bf_node_t *node, const double *lg,
+                     size_t a, size_t b)
 {
-	size_t na = bf_feat_n_term(f, a), nb = bf_feat_n_term(f, b);
+	uint32_t sa = node[a].sent, sb = node[b].sent;
+	size_t na = bf_feat_n_term(f, sa), nb = bf_feat_n_term(f, sb);
 	if (!na || !nb)
 		return 0;
-	size_t inter = bf_hashset32_intersect(bf_feat_term(f, a), na, bf_feat_term(f, b), nb);
-	return inter ? (double)inter / (log((double)na + 1) + log((double)nb + 1)) : 0;
+	size_t inter = bf_hashset32_intersect(bf_feat_term(f, sa), na, bf_feat_term(f, sb), nb);
+	return inter ? (double)inter / (lg[a] + lg[b]) : 0;
 }
 
 typedef struct {
@@ -131,46 +134,79 @@ static void graph_free(graph_t *g)
 	free(g->w);
 }
 
+typedef struct {
+	uint32_t i, j;
+	double w;
+} tr_edge_t;
+
+/* Edges (i < j, w > 0) of every pair in (i, j) order; NULL when out of
+ * memory.  Each pair's similarity is computed once. */
+static tr_edge_t *graph_edges(const bf_node_t *node, size_t n, const bf_features_t *f,
+                              size_t *m_out)
+{
+	double *lg = malloc((n ? n : 1) * sizeof *lg);
+	size_t m = 0, cap = 1024;
+	tr_edge_t *e = malloc(cap * sizeof *e);
+	for (size_t i = 0; lg && i < n; i++)
+		lg[i] = log((double)bf_feat_n_term(f, node[i].sent) + 1);
+	for (size_t i = 0; lg && e && i < n; i++)
+		for (size_t j = i + 1; e && j < n; j++) {
+			double w = tr_sim(f, node, lg, i, j);
+			if (w <= 0)
+				continue;
+			if (m == cap) {
+				tr_edge_t *ne = realloc(e, 2 * cap * sizeof *e);
+				if (!ne) {
+					free(e);
+					e = NULL;
+					break;
+				}
+				e = ne;
+				cap *= 2;
+			}
+			e[m++] = (tr_edge_t){ (uint32_t)i, (uint32_t)j, w };
+		}
+	if (!lg) { /* no edges were looked for */
+		free(e);
+		e = NULL;
+	}
+	free(lg);
+	*m_out = m;
+	return e;
+}
+
 /* Undirected similarity graph as in-edge CSR (each edge in both rows, each
- * row's sources ascending).  Two passes over the pairs (count, fill) keep
- * memory at the size of the edges. */
+ * row's sources ascending). */
 static bool build_graph(graph_t *g, const bf_node_t *node, size_t n,
                         const bf_features_t *f)
 {
+	size_t m;
+	tr_edge_t *e = graph_edges(node, n, f, &m);
 	g->row = calloc(n + 1, sizeof *g->row);
-	if (!g->row)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			if (tr_sim(f, node[i].sent, node[j].sent) > 0) {
-				g->row[i + 1]++;
-				g->row[j + 1]++;
-			}
-	for (size_t i = 0; i < n; i++)
-		g->row[i + 1] += g->row[i];
-	size_t m = g->row[n];
-	g->src = malloc((m ? m : 1) * sizeof *g->src);
-	g->w = malloc((m ? m : 1) * sizeof *g->w);
+	g->src = malloc((2 * m + 1) * sizeof *g->src);
+	g->w = malloc((2 * m + 1) * sizeof *g->w);
 	uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
-	if (!g->src || !g->w || !fill) {
-		free(fill);
-		return false;
+	bool ok = e && g->row && g->src && g->w && fill;
+	for (size_t k = 0; ok && k < m; k++) {
+		g->row[e[k].i + 1]++;
+		g->row[e[k].j + 1]++;
 	}
-	memcpy(fill, g->row, n * sizeof *fill);
-	/* for row j, sources i < j arrive in ascending i (outer loop), and
-	 * sources i > j arrive afterwards in ascending order too */
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++) {
-			double w = tr_sim(f, node[i].sent, node[j].sent);
-			if (w <= 0)
-				continue;
-			g->src[fill[j]] = (uint32_t)i;
-			g->w[fill[j]++] = w;
-			g->src[fill[i]] = (uint32_t)j;
-			g->w[fill[i]++] = w;
-		}
+	for (size_t i = 0; ok && i < n; i++)
+		g->row[i + 1] += g->row[i];
+	if (ok)
+		memcpy(fill, g->row, n * sizeof *fill);
+	/* for row j, sources i < j arrive in ascending i (edges are in (i, j)
+	 * order), and sources i > j arrive afterwards in ascending order too */
+	for (size_t k = 0; ok && k < m; k++) {
+		uint32_t i = e[k].i, j = e[k].j;
+		g->src[fill[j]] = i;
+		g->w[fill[j]++] = e[k].w;
+		g->src[fill[i]] = j;
+		g->w[fill[i]++] = e[k].w;
+	}
 	free(fill);
-	return true;
+	free(e);
+	return ok;
 }
 
 bf_status_t bf_rank_story(bf_ranked_t *out, uint32_t story,
