@@ -5,6 +5,7 @@
  * the raw terms), weighed, and the heaviest kept.  Document frequencies are
  * counted the same way, each thread into its own map, and the maps summed
  * (a sum does not depend on which thread counted which article). */
+#include "bf_array.h"
 #include "bf_artvec.h"
 #include "bf_terms.h"
 
@@ -27,7 +28,15 @@ struct bf_artvec_df {
 	dfmap_t m;
 	size_t n_art;  /* N */
 	uint64_t seed; /* hash seed of the terms */
+	/* title terms of every article, made once for every vector set:
+	 * article a's are title_t[title_off[a] .. title_off[a+1]) */
+	uint64_t *title_off;
+	uint32_t *title_t;
 };
+
+/* Articles per parallel work unit of the title terms (fixed, so chunks
+ * concatenate in article order). */
+#define TITLE_CHUNK 1024u
 
 static size_t df_slot(const dfmap_t *m, uint64_t k)
 {
@@ -110,18 +119,14 @@ typedef struct {
 	uint32_t gen;
 	uint32_t *used;    /* slots in order of first use */
 	size_t n_used;
-	bf_terms_buf_t title; /* title terms */
 	wt_t *tw;          /* weighed terms */
-	bf_norm_t nm;
-	bf_stemmer_t *stem;
 	bool oom;
 } tally_t;
 
 static bool tally_init(tally_t *x)
 {
 	memset(x, 0, sizeof *x);
-	x->stem = bf_stemmer_create();
-	return x->stem != NULL;
+	return true;
 }
 
 static void tally_free(tally_t *x)
@@ -131,10 +136,7 @@ static void tally_free(tally_t *x)
 	free(x->stamp);
 	free(x->in_title);
 	free(x->used);
-	bf_terms_buf_free(&x->title);
 	free(x->tw);
-	bf_norm_free(&x->nm);
-	bf_stemmer_free(x->stem);
 }
 
 /* Empties the tally, with room for n distinct terms (load <= 1/2). */
@@ -188,22 +190,17 @@ static void tally_add(tally_t *x, uint32_t term, uint32_t tf, uint8_t title)
 }
 
 /* Tallies the terms of article a: its sentences (less skipped clusters)
- * and, when titles, its title.  False when out of memory. */
+ * and, when titles, its title terms from df.  False when out of memory. */
 static bool tally_article(tally_t *x, const bf_corpus_t *c, const bf_features_t *f,
-                          const bf_dedup_t *d, const uint8_t *skip, bool titles,
-                          uint64_t seed, uint32_t a)
+                          const bf_dedup_t *d, const uint8_t *skip,
+                          const bf_artvec_df_t *df, bool titles, uint32_t a)
 {
 	const bf_article_t *ar = &c->art[a];
-	const char *title = titles ? bf_art_title(c, a) : NULL;
-	size_t tl = title ? strlen(title) : 0, n_title = 0;
+	const uint32_t *title = df->title_t + df->title_off[a];
+	size_t n_title = titles ? (size_t)(df->title_off[a + 1] - df->title_off[a]) : 0;
 	size_t n_terms = 0;
 	for (uint32_t i = 0; i < ar->n_sent; i++)
 		n_terms += bf_feat_n_term(f, ar->first_sent + i);
-	if (title) {
-		n_title = bf_terms_of_text(title, tl, &x->nm, x->stem, seed, &x->title);
-		if (n_title == SIZE_MAX)
-			return false;
-	}
 	if (!tally_reset(x, n_terms + n_title))
 		return false;
 	for (uint32_t i = 0; i < ar->n_sent; i++) {
@@ -215,8 +212,68 @@ static bool tally_article(tally_t *x, const bf_corpus_t *c, const bf_features_t 
 			tally_add(x, t[k], 1, 0);
 	}
 	for (size_t k = 0; k < n_title; k++)
-		tally_add(x, x->title.t[k], 0, 1);
+		tally_add(x, title[k], 0, 1);
 	return true;
+}
+
+typedef struct {
+	uint32_t *t;
+	size_t n, cap;
+} termbuf_t;
+
+/* Title terms of articles [lo, hi) appended to out; n_of[a - lo] gets
+ * each article's count.  False when out of memory. */
+static bool chunk_titles(const bf_corpus_t *c, uint64_t seed, size_t lo, size_t hi,
+                         bf_norm_t *nm, bf_stemmer_t *stem, bf_terms_buf_t *tb,
+                         termbuf_t *out, uint64_t *n_of)
+{
+	for (size_t a = lo; a < hi; a++) {
+		const char *title = bf_art_title(c, (uint32_t)a);
+		size_t n = title ? bf_terms_of_text(title, strlen(title), nm, stem, seed, tb) : 0;
+		if (n == SIZE_MAX ||
+		    !bf_array_grow((void **)&out->t, &out->cap, out->n + n, sizeof *out->t))
+			return false;
+		memcpy(out->t + out->n, tb->t, n * sizeof *out->t);
+		out->n += n;
+		n_of[a - lo] = n;
+	}
+	return true;
+}
+
+/* Every article's title terms into df (parallel over fixed chunks,
+ * concatenated in order). */
+static bool make_titles(bf_artvec_df_t *df, const bf_corpus_t *c, int nt)
+{
+	size_t n = c->n_art, n_chunks = (n + TITLE_CHUNK - 1) / TITLE_CHUNK;
+	termbuf_t *ch = calloc(n_chunks ? n_chunks : 1, sizeof *ch);
+	df->title_off = calloc(n + 1, sizeof *df->title_off);
+	bool ok = ch && df->title_off;
+#pragma omp parallel num_threads(nt) reduction(&& : ok) if (n_chunks > 1)
+	{
+		bf_norm_t nm = { 0 };
+		bf_terms_buf_t tb = { 0 };
+		bf_stemmer_t *stem = bf_stemmer_create();
+		ok = ok && stem;
+#pragma omp for schedule(dynamic, 1)
+		for (long k = 0; k < (long)(ok ? n_chunks : 0); k++) {
+			size_t lo = (size_t)k * TITLE_CHUNK, hi = lo + TITLE_CHUNK < n ? lo + TITLE_CHUNK : n;
+			ok = chunk_titles(c, df->seed, lo, hi, &nm, stem, &tb, &ch[k],
+			                  df->title_off + lo + 1) && ok;
+		}
+		bf_norm_free(&nm);
+		bf_terms_buf_free(&tb);
+		bf_stemmer_free(stem);
+	}
+	for (size_t a = 0; ok && a < n; a++)
+		df->title_off[a + 1] += df->title_off[a];
+	df->title_t = ok ? malloc((df->title_off[n] ? df->title_off[n] : 1) * sizeof *df->title_t) : NULL;
+	ok = ok && df->title_t;
+	for (size_t k = 0; ok && k < n_chunks; k++)
+		memcpy(df->title_t + df->title_off[k * TITLE_CHUNK], ch[k].t, ch[k].n * sizeof *ch[k].t);
+	for (size_t k = 0; ch && k < n_chunks; k++)
+		free(ch[k].t);
+	free(ch);
+	return ok;
 }
 
 /* Sums the per-thread maps into df->m. */
@@ -245,7 +302,7 @@ bf_artvec_df_t *bf_artvec_df_create(const bf_corpus_t *c, const bf_features_t *f
 	}
 	df->n_art = c->n_art;
 	df->seed = seed;
-	bool ok = true;
+	bool ok = make_titles(df, c, nt);
 #pragma omp parallel num_threads(nt) reduction(&& : ok)
 	{
 		dfmap_t *m = &part[omp_get_thread_num()];
@@ -253,7 +310,7 @@ bf_artvec_df_t *bf_artvec_df_create(const bf_corpus_t *c, const bf_features_t *f
 		ok = df_init(m) & tally_init(&x);
 #pragma omp for schedule(dynamic, 256)
 		for (long a = 0; a < (long)c->n_art; a++) {
-			ok = ok && tally_article(&x, c, f, NULL, NULL, true, seed, (uint32_t)a);
+			ok = ok && tally_article(&x, c, f, NULL, NULL, df, true, (uint32_t)a);
 			for (size_t i = 0; ok && i < x.n_used; i++)
 				ok = df_add(m, x.key[x.used[i]], 1);
 		}
@@ -270,8 +327,11 @@ bf_artvec_df_t *bf_artvec_df_create(const bf_corpus_t *c, const bf_features_t *f
 
 void bf_artvec_df_free(bf_artvec_df_t *df)
 {
-	if (df)
+	if (df) {
 		df_free(&df->m);
+		free(df->title_off);
+		free(df->title_t);
+	}
 	free(df);
 }
 
@@ -366,7 +426,7 @@ static size_t top_terms(tally_t *x, const bf_corpus_t *c, const bf_features_t *f
                         const weights_t *wt, const bf_artvec_opts_t *o, uint32_t a,
                         bf_tw_t *out)
 {
-	if (!tally_article(x, c, f, d, o->skip, o->title_boost > 0, df->seed, a))
+	if (!tally_article(x, c, f, d, o->skip, df, o->title_boost > 0, a))
 		return SIZE_MAX;
 	size_t k = x->n_used;
 	for (size_t i = 0; i < k; i++) {
