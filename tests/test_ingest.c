@@ -1000,7 +1000,7 @@ static void test_stdin(void **state)
 
 /* The cap on one record: a line of exactly BF_INGEST_MAX_RECORD bytes is
  * read, one byte more is skipped (and the next line read); a txt file one
- * byte past the cap is skipped.  Padding with spaces keeps jansson fast. */
+ * byte past the cap is skipped.  Padding with spaces keeps parsing fast. */
 static void test_too_long(void **state)
 {
 	(void)state;
