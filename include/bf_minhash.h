@@ -42,6 +42,14 @@ void bf_minhash_sign32_range(const bf_minhash_t *mh, const uint32_t *h,
                              size_t n, uint32_t first, uint32_t count,
                              uint32_t *sig);
 
+/* The same, always by the portable loop (bf_minhash_sign32_range picks an
+ * AVX2 kernel where the CPU has it).  Exported so tests can check both on
+ * one machine. */
+void bf_minhash_sign32_range_portable(const bf_minhash_t *mh,
+                                      const uint32_t *h, size_t n,
+                                      uint32_t first, uint32_t count,
+                                      uint32_t *sig);
+
 /* Fraction of equal positions of two signatures of length n_perm. */
 double bf_minhash_estimate(const uint32_t *s1, const uint32_t *s2,
                            uint32_t n_perm);

@@ -266,12 +266,130 @@ static void test_sign32_range(void **state)
 	bf_minhash_free(mh);
 }
 
+/* The band kernel by the 64-bit formula, one permutation at a time. */
+static void ref_sign32_range(const bf_minhash_t *mh, const uint32_t *h,
+                             size_t n, uint32_t first, uint32_t count,
+                             uint32_t *sig)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		const uint64_t a = mh->a[first + i], b = mh->b[first + i];
+		uint32_t m = UINT32_MAX;
+		for (size_t j = 0; j < n; j++) {
+			uint32_t v = (uint32_t)((a * (uint64_t)h[j] + b) >> 32);
+			if (v < m)
+				m = v;
+		}
+		sig[i] = m;
+	}
+}
+
+typedef void sign32_fn(const bf_minhash_t *, const uint32_t *, size_t,
+                       uint32_t, uint32_t, uint32_t *);
+
+/* Both implementations (the dispatched one is AVX2 on such a CPU) against
+ * the formula on [first, first+count), and nothing written past count. */
+static void check_range(const bf_minhash_t *mh, const uint32_t *h, size_t n,
+                        uint32_t first, uint32_t count)
+{
+	static sign32_fn *const fns[] = {bf_minhash_sign32_range,
+	                                 bf_minhash_sign32_range_portable};
+	uint32_t ref[257], got[257];
+	ref_sign32_range(mh, h, n, first, count, ref);
+	for (size_t f = 0; f < 2; f++) {
+		memset(got, 0xAB, sizeof got);
+		fns[f](mh, h, n, first, count, got);
+		assert_memory_equal(got, ref, count * sizeof *got);
+		assert_int_equal(got[count], 0xABABABABu);
+	}
+}
+
+/* Values of one of four kinds: any, near 0, near UINT32_MAX, or those
+ * three mixed (the split a*x = a_lo*x + 2^32 a_hi*x carries most near the
+ * top; small x leave the high product near zero). */
+static void fill32(bf_test_rng_t *rng, uint32_t *h, size_t n, int kind)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t r = (uint32_t)bf_test_rand(rng);
+		int k = kind < 3 ? kind : (int)(bf_test_rand(rng) % 3);
+		h[i] = k == 0 ? r : k == 1 ? r % 64 : UINT32_MAX - r % 64;
+	}
+}
+
+/* Edge multipliers and offsets, so the split sees every carry: a_lo or
+ * a_hi zero or all ones, b near 0 and 2^64, b_lo all ones (the low add
+ * carries into the top half).  The formula holds for even a too. */
+static const uint64_t edge_a[] = {
+	1, 3, 0xffffffffull, 0x100000001ull, 0xffffffff00000001ull,
+	0x8000000000000001ull, 0x7fffffffffffffffull, UINT64_MAX,
+	0xfffffffffffffffeull, 0x9E3779B97F4A7C15ull};
+static const uint64_t edge_b[] = {
+	0, 1, 0xffffffffull, 0x100000000ull, 0xffffffff00000000ull,
+	0x7fffffffffffffffull, 0x8000000000000000ull, UINT64_MAX,
+	0xfffffffffffffffeull, 0x0123456789abcdefull};
+#define N_EDGE (sizeof edge_a / sizeof *edge_a)
+
+static void test_sign32_range_edges(void **state)
+{
+	(void)state;
+	bf_minhash_t *mh = bf_minhash_create(N_EDGE * N_EDGE, 9);
+	assert_non_null(mh);
+	for (size_t i = 0; i < N_EDGE * N_EDGE; i++) {
+		mh->a[i] = edge_a[i / N_EDGE];
+		mh->b[i] = edge_b[i % N_EDGE];
+	}
+	bf_test_rng_t rng = {77};
+	uint32_t h[40];
+	/* one value: each position is pi(x) itself, no minimum to hide it */
+	for (int t = 0; t < 2000; t++) {
+		fill32(&rng, h, 1, t % 4);
+		check_range(mh, h, 1, 0, N_EDGE * N_EDGE);
+	}
+	for (int t = 0; t < 500; t++) {
+		size_t n = 1 + bf_test_rand(&rng) % 40;
+		fill32(&rng, h, n, t % 4);
+		check_range(mh, h, n, 0, N_EDGE * N_EDGE);
+	}
+	bf_minhash_free(mh);
+}
+
+/* Random sets of many sizes (0, below, at and past one vector of 8, long)
+ * and random [first, first+count), count 1..n_perm. */
+static void test_sign32_range_random(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 24, 33, 1000};
+	static const uint32_t perms[] = {1, 5, 128, 256};
+	bf_test_rng_t rng = {123};
+	static uint32_t h[1000];
+	for (size_t p = 0; p < sizeof perms / sizeof *perms; p++) {
+		const uint32_t np = perms[p];
+		bf_minhash_t *mh = bf_minhash_create(np, 1000 + p);
+		assert_non_null(mh);
+		for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+			for (int t = 0; t < 60; t++) {
+				size_t n = t < 40 ? sizes[s] : bf_test_rand(&rng) % 100;
+				uint32_t count = 1 + (uint32_t)(bf_test_rand(&rng) % np);
+				uint32_t first =
+					(uint32_t)(bf_test_rand(&rng) % (np - count + 1));
+				if (t == 0) { /* the whole signature */
+					first = 0;
+					count = np;
+				}
+				fill32(&rng, h, n, t % 4);
+				check_range(mh, h, n, first, count);
+			}
+		bf_minhash_free(mh);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_sign_vs_reference),
 		cmocka_unit_test(test_sign32_range),
+		cmocka_unit_test(test_sign32_range_edges),
+		cmocka_unit_test(test_sign32_range_random),
 		cmocka_unit_test(test_empty_identical_repeats),
 		cmocka_unit_test(test_estimate),
 		cmocka_unit_test(test_accuracy_128),
