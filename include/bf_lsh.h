@@ -44,8 +44,12 @@ void bf_lsh_band_keys(const uint32_t *sigs, size_t n, uint32_t n_perm,
                       uint32_t band, uint32_t rows, uint32_t first_id,
                       uint64_t seed, bf_bandkey_t *out);
 
-/* Sorts keys[0..n) by (key, id) ascending with an LSD radix sort; tmp has
+/* Sorts keys[0..n) by (key, id) ascending with radix passes; tmp has
  * room for n entries.  No allocation. */
 void bf_bandkey_sort(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp);
+
+/* The same order (the same bytes) with up to n_threads threads (OpenMP);
+ * allocates two small tables, and sorts on one thread if that fails. */
+void bf_bandkey_sort_mt(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp, int n_threads);
 
 #endif

@@ -19,6 +19,9 @@ void bf_uf_destroy(bf_uf_t *uf); /* accepts a zeroed or destroyed uf */
 /* Root (smallest member) of x's set. */
 uint32_t bf_uf_find(bf_uf_t *uf, uint32_t x);
 
+/* The same root without path halving: nothing is written, so threads may
+ * call it at once while no union runs. */
+uint32_t bf_uf_root(const bf_uf_t *uf, uint32_t x);
 /* Merges the sets of a and b.  Returns 1 when they were apart, 0 when already
  * one set. */
 int bf_uf_union(bf_uf_t *uf, uint32_t a, uint32_t b);

@@ -9,7 +9,9 @@
 
 #include <assert.h>
 #include <math.h>
+#include <omp.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
 
@@ -37,6 +39,10 @@
 #define BF_TOP_BUCKETS (1u << BF_TOP_BITS)
 #define BF_TOP_MAX_PASSES 5u
 #define BF_SHORT_RUN 32u
+/* bf_bandkey_sort_mt: below this many keys one thread sorts (a team costs
+ * more than it saves); at most this many threads (histograms). */
+#define BF_SORT_PAR_MIN 65536u
+#define BF_SORT_MAX_THREADS 64
 
 double bf_lsh_prob(double s, uint32_t bands, uint32_t rows)
 {
@@ -197,26 +203,22 @@ static void sort_runs(bf_bandkey_t *keys, size_t n, unsigned top_bits, bf_bandke
 	}
 }
 
-/* Top-bits LSD passes (stable counting sorts on the high 11-bit digits of
- * the key): enough of them that a run of equal top bits holds about one
- * distinct key, then sort_runs.  The order is the same total (key, id)
- * order as sort_full, in 2 or 3 passes instead of 8: band keys are
- * uniform hashes, so their top bits already separate them. */
-void bf_bandkey_sort(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp)
+/* Sorts keys[0..n), ids ascending, whose keys agree on their top `used`
+ * bits: LSD passes (stable counting sorts) on the next 11-bit digits,
+ * enough of them that a run of equal top bits holds about one distinct
+ * key, then sort_runs.  The order is the same total (key, id) order as
+ * sort_full, in 2 or 3 passes instead of 8: band keys are uniform hashes,
+ * so their top bits already separate them. */
+static void sort_below(bf_bandkey_t *keys, size_t n, unsigned used, bf_bandkey_t *tmp)
 {
-	bool ids_ascending = true;
-	for (size_t i = 1; i < n && ids_ascending; i++)
-		ids_ascending = keys[i].id > keys[i - 1].id;
-	if (n < 2 || !ids_ascending) {
-		sort_full(keys, n, tmp);
-		return;
-	}
 	unsigned passes = 1;
 	while (passes < BF_TOP_MAX_PASSES && ((size_t)1 << (BF_TOP_BITS * passes)) < n)
 		passes++;
+	if (used + BF_TOP_BITS * passes > 64)
+		passes = (64 - used) / BF_TOP_BITS;
 	size_t hist[BF_TOP_MAX_PASSES][BF_TOP_BUCKETS];
-	memset(hist, 0, sizeof hist);
-	unsigned low = 64 - BF_TOP_BITS * passes; /* lowest bit of the top digits */
+	memset(hist, 0, passes * sizeof hist[0]);
+	unsigned low = 64 - used - BF_TOP_BITS * passes; /* lowest bit of the digits */
 	for (size_t i = 0; i < n; i++)
 		for (unsigned p = 0; p < passes; p++)
 			hist[p][(keys[i].key >> (low + BF_TOP_BITS * p)) & (BF_TOP_BUCKETS - 1)]++;
@@ -237,5 +239,84 @@ void bf_bandkey_sort(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp)
 	}
 	if (src != keys)
 		memcpy(keys, src, n * sizeof *keys);
-	sort_runs(keys, n, BF_TOP_BITS * passes, tmp);
+	sort_runs(keys, n, used + BF_TOP_BITS * passes, tmp);
+}
+
+static bool ids_ascend(const bf_bandkey_t *keys, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (keys[i].id <= keys[i - 1].id)
+			return false;
+	return true;
+}
+
+void bf_bandkey_sort(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp)
+{
+	if (n < 2 || !ids_ascend(keys, n))
+		sort_full(keys, n, tmp);
+	else
+		sort_below(keys, n, 0, tmp);
+}
+
+static inline unsigned top_digit(const bf_bandkey_t *k)
+{
+	return (unsigned)(k->key >> (64 - BF_TOP_BITS));
+}
+
+/* Parallel form: one stable scatter by the top digit (each thread counts
+ * and moves one fixed slice; slice t's entries go after slice t-1's in
+ * every bucket, so the order is the serial one), then the buckets are
+ * sorted independently (sort_below).  The result is the same bytes as
+ * bf_bandkey_sort at any thread count. */
+void bf_bandkey_sort_mt(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp, int n_threads)
+{
+	int nt = n_threads > BF_SORT_MAX_THREADS ? BF_SORT_MAX_THREADS : n_threads;
+	if (nt < 2 || n < BF_SORT_PAR_MIN || !ids_ascend(keys, n)) {
+		bf_bandkey_sort(keys, n, tmp);
+		return;
+	}
+	static_assert(BF_TOP_BITS <= 16, "histograms on the stack");
+	size_t (*pos)[BF_TOP_BUCKETS] = calloc((size_t)nt, sizeof *pos);
+	size_t *first = malloc((BF_TOP_BUCKETS + 1) * sizeof *first);
+	if (!pos || !first) {
+		free(pos);
+		free(first);
+		bf_bandkey_sort(keys, n, tmp);
+		return;
+	}
+#pragma omp parallel num_threads(nt)
+	{
+		int t = omp_get_thread_num(), tn = omp_get_num_threads();
+		size_t lo = n * (size_t)t / (size_t)tn, hi = n * (size_t)(t + 1) / (size_t)tn;
+		for (size_t i = lo; i < hi; i++)
+			pos[t][top_digit(&keys[i])]++;
+#pragma omp barrier
+#pragma omp single
+		{
+			size_t off = 0;
+			for (unsigned d = 0; d < BF_TOP_BUCKETS; d++) {
+				first[d] = off;
+				for (int u = 0; u < tn; u++) {
+					size_t c = pos[u][d];
+					pos[u][d] = off;
+					off += c;
+				}
+			}
+			first[BF_TOP_BUCKETS] = off;
+		}
+		for (size_t i = lo; i < hi; i++)
+			tmp[pos[t][top_digit(&keys[i])]++] = keys[i];
+#pragma omp barrier
+#pragma omp for schedule(dynamic, 16)
+		for (long d = 0; d < (long)BF_TOP_BUCKETS; d++) {
+			size_t b = first[d], m = first[d + 1] - b;
+			if (m <= BF_SHORT_RUN)
+				sort_run_by_key(tmp + b, m);
+			else
+				sort_below(tmp + b, m, BF_TOP_BITS, keys + b);
+			memcpy(keys + b, tmp + b, m * sizeof *keys);
+		}
+	}
+	free(pos);
+	free(first);
 }

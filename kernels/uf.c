@@ -52,6 +52,14 @@ uint32_t bf_uf_find(bf_uf_t *uf, uint32_t x)
 	return x;
 }
 
+uint32_t bf_uf_root(const bf_uf_t *uf, uint32_t x)
+{
+	assert(x < uf->n);
+	while (uf->parent[x] != x)
+		x = uf->parent[x];
+	return x;
+}
+
 int bf_uf_union(bf_uf_t *uf, uint32_t a, uint32_t b)
 {
 	uint32_t ra = bf_uf_find(uf, a);

@@ -2,31 +2,78 @@
 #include "bf_lshlink.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-/* Items per parallel slice when computing band keys. */
+/* Items per parallel slice when computing band keys, and keys per slice
+ * when listing a band's pairs. */
 #define KEY_SLICE 65536u
+#define PAIR_SLICE 65536u
 
 typedef struct {
 	uint32_t a, b;
 } pair_t;
 
-static size_t band_pairs(const bf_bandkey_t *k, size_t n, bf_uf_t *uf,
-                         pair_t *out)
+/* Candidate pairs of the runs of equal keys starting in k[lo, hi) (a run
+ * that starts there is followed to its end): each member with the run's
+ * first and with its predecessor, unless already in one set.  Writes at
+ * most 2 (hi - lo) pairs; reads uf only (bf_uf_root), so slices run at
+ * once. */
+static size_t band_pairs(const bf_bandkey_t *k, size_t n, size_t lo, size_t hi,
+                         const bf_uf_t *uf, pair_t *out)
 {
 	size_t np = 0;
-	for (size_t i = 0; i < n;) {
+	for (size_t i = lo; i < hi;) {
 		size_t j = i + 1;
 		while (j < n && k[j].key == k[i].key)
 			j++;
 		for (size_t m = i + 1; m < j; m++) {
-			uint32_t id = k[m].id;
-			if (bf_uf_find(uf, k[i].id) != bf_uf_find(uf, id))
+			uint32_t id = k[m].id, r = bf_uf_root(uf, id);
+			if (bf_uf_root(uf, k[i].id) != r)
 				out[np++] = (pair_t){ k[i].id, id };
-			if (m > i + 1 && bf_uf_find(uf, k[m - 1].id) != bf_uf_find(uf, id))
+			if (m > i + 1 && bf_uf_root(uf, k[m - 1].id) != r)
 				out[np++] = (pair_t){ k[m - 1].id, id };
 		}
 		i = j;
 	}
+	return np;
+}
+
+/* First run start at or after i. */
+static size_t run_start(const bf_bandkey_t *k, size_t n, size_t i)
+{
+	while (i > 0 && i < n && k[i].key == k[i - 1].key)
+		i++;
+	return i;
+}
+
+/* Every band pair in key order: fixed slices, cut at run starts, are
+ * scanned in parallel.  Slice sl covers keys [lo_sl, lo_sl+1) exactly (its
+ * last run ends where the next slice's first begins), so it writes its at
+ * most 2 (lo_sl+1 - lo_sl) pairs at pairs + 2 lo_sl, apart from the
+ * others; the slices are then packed in order.  Returns the count. */
+static size_t all_band_pairs(const bf_bandkey_t *k, size_t n, const bf_uf_t *uf,
+                             pair_t *pairs, int nt)
+{
+	size_t n_sl = n > PAIR_SLICE ? (n + PAIR_SLICE - 1) / PAIR_SLICE : 1;
+	size_t *cnt = malloc(n_sl * sizeof *cnt), *lo = malloc((n_sl + 1) * sizeof *lo);
+	if (!cnt || !lo || n_sl == 1) {
+		free(cnt);
+		free(lo);
+		return band_pairs(k, n, 0, n, uf, pairs);
+	}
+	for (size_t sl = 0; sl <= n_sl; sl++)
+		lo[sl] = run_start(k, n, sl * PAIR_SLICE < n ? sl * PAIR_SLICE : n);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+	for (long sl = 0; sl < (long)n_sl; sl++)
+		cnt[sl] = band_pairs(k, n, lo[sl], lo[sl + 1], uf, pairs + 2 * lo[sl]);
+	size_t np = 0;
+	for (size_t sl = 0; sl < n_sl; sl++) {
+		/* np <= 2 lo[sl]: packing moves pairs down, never over unread ones */
+		memmove(pairs + np, pairs + 2 * lo[sl], cnt[sl] * sizeof *pairs);
+		np += cnt[sl];
+	}
+	free(cnt);
+	free(lo);
 	return np;
 }
 
@@ -51,8 +98,8 @@ bf_status_t bf_lsh_link_keys(size_t n, uint32_t bands, bf_band_keys_fn keys_fn,
 			size_t cnt = n - (size_t)lo < KEY_SLICE ? n - (size_t)lo : KEY_SLICE;
 			keys_fn(kctx, band, (size_t)lo, cnt, keys + lo);
 		}
-		bf_bandkey_sort(keys, n, tmp);
-		size_t np = band_pairs(keys, n, uf, pairs);
+		bf_bandkey_sort_mt(keys, n, tmp, nt);
+		size_t np = all_band_pairs(keys, n, uf, pairs, nt);
 		counts->n_candidates += np;
 #pragma omp parallel for schedule(dynamic, 1024) num_threads(nt) if (np > 2048)
 		for (long i = 0; i < (long)np; i++)

@@ -181,12 +181,14 @@ enum { ID_ASC, ID_PERM, ID_DUP, ID_DESC, N_IDKIND };
 static void test_bandkey_sort(void **state)
 {
 	(void)state;
-	static const size_t sizes[] = {0, 1, 2, 3, 17, 256, 1000, 100000};
-	const size_t cap = 100000;
+	static const size_t sizes[] = {0, 1, 2, 3, 17, 256, 1000, 100000, 300000};
+	const size_t cap = 300000;
 	bf_bandkey_t *k = malloc(cap * sizeof *k);
+	bf_bandkey_t *k2 = malloc(cap * sizeof *k2);
 	bf_bandkey_t *ref = malloc(cap * sizeof *ref);
 	bf_bandkey_t *tmp = malloc(cap * sizeof *tmp);
 	assert_non_null(k);
+	assert_non_null(k2);
 	assert_non_null(ref);
 	assert_non_null(tmp);
 	bf_test_rng_t rng = {51};
@@ -218,12 +220,20 @@ static void test_bandkey_sort(void **state)
 				memcpy(ref, k, n * sizeof *k);
 				if (n)
 					qsort(ref, n, sizeof *ref, cmp_bk);
+				/* the threaded sort gives the same bytes at any count */
+				for (int nt = 2; nt <= 3; nt++) {
+					memcpy(k2, k, n * sizeof *k);
+					bf_bandkey_sort_mt(k2, n, tmp, nt);
+					if (n)
+						assert_memory_equal(k2, ref, n * sizeof *k);
+				}
 				bf_bandkey_sort(k, n, tmp);
 				if (n)
 					assert_memory_equal(k, ref, n * sizeof *k);
 			}
 	}
 	free(k);
+	free(k2);
 	free(ref);
 	free(tmp);
 }
