@@ -3,8 +3,10 @@
  * The near-duplicate definition: the sentence is put in Unicode NFKC and case
  * folded (utf8proc), typographic quotes and dashes are folded to ASCII, and
  * every character that is not a letter (L*) or digit (N*) separates words.
- * The result is the words joined by single ASCII spaces.  Pure ASCII input
- * takes a fast path (NFKC is the identity there; case fold is tolower). */
+ * The result is the words joined by single ASCII spaces.  ASCII stretches
+ * of the input take a fast path (NFKC is the identity there and case fold is
+ * tolower); utf8proc sees only the non-ASCII runs, each with the ASCII byte
+ * before it (normalize.c says why that is exact). */
 #ifndef BF_NORMALIZE_H
 #define BF_NORMALIZE_H
 

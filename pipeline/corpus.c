@@ -100,6 +100,38 @@ static size_t put_str(batch_t *b, const char *s)
 	                 s ? strlen(s) : 0, SIZE_MAX, &b->oom);
 }
 
+/* Bytes squeeze() must look at; every other byte is copied as it is. */
+enum { SQ_PLAIN = 0, SQ_SPACE, SQ_QUOTE };
+static const unsigned char sq_class[256] = {
+	[' '] = SQ_SPACE, ['\t'] = SQ_SPACE, ['\r'] = SQ_SPACE,
+	['\n'] = SQ_SPACE, ['\v'] = SQ_SPACE, ['\f'] = SQ_SPACE,
+	['`'] = SQ_QUOTE, ['\''] = SQ_QUOTE,
+};
+
+/* Copies s[i..n), s[i] plain, to out + *o while it needs no squeezing:
+ * plain bytes, and single spaces between two plain bytes (which squeeze
+ * would copy as they are).  Only the loop's exit branches, at the rare
+ * bytes that need a look (other white space, a second space, quotes), so
+ * word lengths cause no mispredictions.  Returns where the copy stopped. */
+static size_t squeeze_run(const char *s, size_t i, size_t n, char *out,
+                          size_t *o)
+{
+	size_t w = *o;
+	unsigned char ch = (unsigned char)s[i];
+	for (;;) {
+		out[w++] = (char)ch;
+		if (++i == n)
+			break;
+		ch = (unsigned char)s[i];
+		int next = i + 1 < n ? sq_class[(unsigned char)s[i + 1]] : SQ_SPACE;
+		if (!((sq_class[ch] == SQ_PLAIN) |
+		      ((ch == ' ') & (next == SQ_PLAIN))))
+			break;
+	}
+	*o = w;
+	return i;
+}
+
 /* Copies sentence span text into out, squeezing white-space runs to one
  * space (the segmenter trims the ends) and turning the typewriter quote
  * pairs of older newswire (`` and '', as in the LDC/DUC texts) into the
@@ -107,25 +139,31 @@ static size_t put_str(batch_t *b, const char *s)
  * 2-byte pair becomes a 3-byte quote).  Returns bytes written. */
 static size_t squeeze(const char *s, size_t n, char *out)
 {
-	size_t o = 0;
+	size_t o = 0, i = 0;
 	bool space = false;
-	for (size_t i = 0; i < n; i++) {
+	while (i < n) {
 		unsigned char ch = (unsigned char)s[i];
-		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' ||
-		    ch == '\v' || ch == '\f') {
+		int k = sq_class[ch];
+		if (k == SQ_SPACE) {
 			space = true;
+			i++;
 			continue;
 		}
 		if (space && o)
 			out[o++] = ' ';
 		space = false;
-		if ((ch == '`' || ch == '\'') && i + 1 < n && s[i + 1] == (char)ch) {
+		if (k == SQ_PLAIN) {
+			i = squeeze_run(s, i, n, out, &o);
+			continue;
+		}
+		if (i + 1 < n && s[i + 1] == (char)ch) {
 			memcpy(out + o, ch == '`' ? "\xE2\x80\x9C" : "\xE2\x80\x9D", 3);
 			o += 3;
-			i++;
+			i += 2;
 			continue;
 		}
 		out[o++] = (char)ch;
+		i++;
 	}
 	return o;
 }
@@ -173,6 +211,31 @@ static bool segment_one(pending_t *p, char *arena, bf_segment_t *seg)
 	return true;
 }
 
+/* Byte classes of the word count: bf_is_word's rules as a table. */
+enum {
+	CW_OTHER = 0, /* punctuation, controls, 0x80..0xC1 */
+	CW_WORD,      /* ASCII letter or digit, or a lead byte 0xC2.. but 0xE2 */
+	CW_SPACE,     /* ' ', between tokens */
+	CW_E2,        /* 0xE2: U+2000..U+2FFF; 0xE2 0x80/0x81 is punctuation */
+	CW_END,       /* NUL */
+};
+#define CW4(b) [(b)] = CW_WORD, [(b) + 1] = CW_WORD, [(b) + 2] = CW_WORD, \
+	[(b) + 3] = CW_WORD
+#define CW8(b) CW4(b), CW4((b) + 4)
+#define CW16(b) CW8(b), CW8((b) + 8)
+static const unsigned char cw_class[256] = {
+	[0] = CW_END, [' '] = CW_SPACE,
+	CW8('0'), ['8'] = CW_WORD, ['9'] = CW_WORD,
+	['A'] = CW_WORD, CW8('B'), CW8('J'), CW8('R'), ['Z'] = CW_WORD,
+	['a'] = CW_WORD, CW8('b'), CW8('j'), CW8('r'), ['z'] = CW_WORD,
+	[0xC2] = CW_WORD, [0xC3] = CW_WORD, CW4(0xC4), CW8(0xC8), CW16(0xD0),
+	[0xE0] = CW_WORD, [0xE1] = CW_WORD, [0xE2] = CW_E2, [0xE3] = CW_WORD,
+	CW4(0xE4), CW8(0xE8), CW16(0xF0),
+};
+#undef CW4
+#undef CW8
+#undef CW16
+
 /* True when the token [b, e) holds a letter or digit: a lone dash, quote
  * or bullet is punctuation, not a word of the budget (ROUGE does not count
  * it either).  Bytes of U+2000..U+206F (general punctuation: dashes,
@@ -195,19 +258,35 @@ bool bf_is_word(const char *tb, const char *te)
 	return false;
 }
 
+/* bf_is_word over every space-separated token, in one pass.  Per byte the
+ * state (inside a token, a word byte seen) is updated with bit arithmetic,
+ * so no branch depends on where words end; only 0xE2 and the end leave
+ * the loop. */
 uint32_t bf_count_words(const char *s)
 {
 	uint32_t n = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		while (*p == ' ')
+	unsigned in_tok = 0, has = 0;
+	for (const unsigned char *p = (const unsigned char *)s;;) {
+		unsigned k = cw_class[*p];
+		if (k < CW_E2) {
+			unsigned in = k != CW_SPACE;
+			n += (in ^ 1u) & in_tok & has;
+			has = in & (has | (k == CW_WORD));
+			in_tok = in;
 			p++;
-		const unsigned char *b = p;
-		while (*p && *p != ' ')
-			p++;
-		n += p > b && bf_is_word((const char *)b, (const char *)p);
+		} else if (k == CW_END) {
+			return n + (in_tok & has);
+		} else {   /* 0xE2 inside a token */
+			in_tok = 1;
+			if (has || (p[1] != 0x80 && p[1] != 0x81)) {
+				has = 1;
+				p++;
+			} else {   /* bf_is_word skips 3 bytes; the token may end */
+				p += cw_class[p[2]] == CW_SPACE ||
+				     cw_class[p[2]] == CW_END ? 2 : 3;
+			}
+		}
 	}
-	return n;
 }
 
 /* Cuts an outlet's name off the end of its headline ("Stocks rally |

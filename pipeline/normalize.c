@@ -1,24 +1,37 @@
 /* normalize.c - sentence text to normalized words; stems and stop words.
  *
- * bf_normalize() outline:
- *   all bytes < 0x80  ->  ASCII fast path: tolower, split on non-alnum.  NFKC
- *                         and the lumping below are the identity on ASCII, and
- *                         case folding is tolower, so the result is the same
- *                         as the full path (tests/test_normalize.c checks it).
- *   otherwise         ->  utf8proc_decompose (compatibility decomposition,
- *                         case fold, default ignorables removed, typographic
- *                         quotes/dashes/spaces lumped to ASCII) into 32-bit
- *                         code points, utf8proc_normalize_utf32 to compose
- *                         (NFKC), then one pass that keeps letters (L*),
- *                         digits (N*) and marks (M*) inside a word and turns
- *                         every other code point into a word break.
+ * The definition (bf_normalize.h) is utf8proc's: compatibility decomposition,
+ * case fold, typographic quotes/dashes/spaces lumped to ASCII, canonical
+ * composition (NFKC), then letters (L*) and digits (N*) make words, marks
+ * (M*) only continue one, and every other code point is a word break.
  *
- * The code points live in out->buf itself and the UTF-8 result is written
- * over them from the front: code point i is read before any byte at or past
- * 4*i is written (each code point emits at most 4 bytes, and the single space
- * between words is paid for by the separator code point that ended the
- * previous word), so no second buffer is needed and bf_norm_t stays as the
- * header declares it. */
+ * bf_normalize() cuts the input into segments and carries the word state
+ * (bytes written, inside a word or not) from one to the next:
+ *   ASCII segments   ->  tolower, split on non-alnum, straight from the input
+ *   Unicode segments ->  a maximal run of bytes >= 0x80 together with the
+ *                        ASCII byte before it, through utf8proc_decompose and
+ *                        utf8proc_normalize_utf32, then the category pass.
+ * Why the ASCII route is exact: on an ASCII code point the decomposition and
+ * the lumping are the identity and the case fold is tolower, so each ASCII
+ * byte maps to itself, lower-cased.  And NFKC of a string equals the NFKC of
+ * its pieces concatenated when every cut is just before an ASCII byte:
+ * ASCII code points are starters (combining class 0), so canonical reordering
+ * never moves a mark across them, and none is the second half of any
+ * canonical composition (they occur only first, as in "=" + U+0338), so no
+ * composition reaches back over a cut.  An ASCII byte before a non-ASCII run
+ * can be the first half ("e" + U+0301 -> "é"), which is why it travels with
+ * the run.  Sentences are mostly ASCII with a curly quote or dash here and
+ * there, so utf8proc sees a few code points instead of the whole sentence.
+ * tests/test_normalize.c checks the composition claim over every code point
+ * and the result against utf8proc run over the whole input.
+ *
+ * A Unicode segment's code points live in out->buf itself, past the output
+ * written so far, and its UTF-8 is written over them from the front: code
+ * point i is read before any byte at or past its slot is written (each code
+ * point emits at most 4 bytes, the one space that may open the segment's
+ * first word has its own byte before the first slot, and any later space is
+ * paid for by the separator code point that ended the previous word), so no
+ * second buffer is needed and bf_norm_t stays as the header declares it. */
 #include "bf_normalize.h"
 
 #include <libstemmer.h>
@@ -40,16 +53,36 @@
  * byte, so inputs under this cap keep every offset below 2^32. */
 #define NORM_MAX_LEN ((size_t)UINT32_MAX / 32)
 
+#define NORM_CP_BYTES sizeof(utf8proc_int32_t)
+
+/* Where the output stands between segments. */
+typedef struct {
+	size_t w;     /* bytes of out->buf written */
+	int in_word;  /* the last code point written belongs to an open word */
+} norm_pos_t;
+
 /* ASCII letter or digit; locale-independent (main may call setlocale). */
 static inline int norm_ascii_alnum(unsigned c)
 {
 	return (c - '0' < 10u) || ((c | 0x20u) - 'a' < 26u);
 }
 
-static inline char norm_ascii_lower(unsigned c)
-{
-	return (char)(c - 'A' < 26u ? c | 0x20u : c);
-}
+/* Byte -> its lower case when it is an ASCII letter or digit, else 0: the
+ * ASCII route's whole classification in one load. */
+#define NORM_AZ(k) ['a' + (k)] = 'a' + (k), ['A' + (k)] = 'a' + (k)
+#define NORM_09(k) ['0' + (k)] = '0' + (k)
+static const unsigned char norm_word_byte[256] = {
+	NORM_09(0), NORM_09(1), NORM_09(2), NORM_09(3), NORM_09(4),
+	NORM_09(5), NORM_09(6), NORM_09(7), NORM_09(8), NORM_09(9),
+	NORM_AZ(0), NORM_AZ(1), NORM_AZ(2), NORM_AZ(3), NORM_AZ(4),
+	NORM_AZ(5), NORM_AZ(6), NORM_AZ(7), NORM_AZ(8), NORM_AZ(9),
+	NORM_AZ(10), NORM_AZ(11), NORM_AZ(12), NORM_AZ(13), NORM_AZ(14),
+	NORM_AZ(15), NORM_AZ(16), NORM_AZ(17), NORM_AZ(18), NORM_AZ(19),
+	NORM_AZ(20), NORM_AZ(21), NORM_AZ(22), NORM_AZ(23), NORM_AZ(24),
+	NORM_AZ(25),
+};
+#undef NORM_AZ
+#undef NORM_09
 
 static bf_status_t norm_grow_buf(bf_norm_t *out, size_t need)
 {
@@ -66,11 +99,11 @@ static bf_status_t norm_grow_buf(bf_norm_t *out, size_t need)
 	return BF_OK;
 }
 
-/* n units of input yield at most (n+1)/2 words: every word but the last is
- * followed by a separator. */
+/* Room for the words that n_units more units of input can open: at most
+ * (n+1)/2, since every word but the last is followed by a separator. */
 static bf_status_t norm_grow_tok(bf_norm_t *out, size_t n_units)
 {
-	size_t need = n_units / 2 + 1;
+	size_t need = out->n_tok + n_units / 2 + 1;
 	if (need <= out->cap_tok)
 		return BF_OK;
 	size_t cap = out->cap_tok ? out->cap_tok : 64;
@@ -99,32 +132,111 @@ static inline void norm_word_close(bf_norm_t *out, size_t w)
 	t->len = (uint32_t)(w - t->off);
 }
 
-static bf_status_t norm_ascii(const unsigned char *s, size_t len,
-                              bf_norm_t *out)
+#define NORM_ONES 0x0101010101010101u   /* 1 in each of 8 bytes */
+#define NORM_HIGHS 0x8080808080808080u  /* bit 7 of each of 8 bytes */
+#define NORM_BLOCK sizeof(uint64_t)     /* bytes a step of the ASCII loop */
+
+/* s[0..8) as a little-endian number on any machine (byte k is bits
+ * 8k..8k+7); gcc and clang make this one load. */
+static inline uint64_t norm_load8(const unsigned char *s)
 {
-	bf_status_t st = norm_grow_buf(out, len + 1);
+	return (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16 |
+	       (uint64_t)s[3] << 24 | (uint64_t)s[4] << 32 |
+	       (uint64_t)s[5] << 40 | (uint64_t)s[6] << 48 |
+	       (uint64_t)s[7] << 56;
+}
+
+/* The inverse of norm_load8; also one store. */
+static inline void norm_store8(char *d, uint64_t x)
+{
+	d[0] = (char)x;
+	d[1] = (char)(x >> 8);
+	d[2] = (char)(x >> 16);
+	d[3] = (char)(x >> 24);
+	d[4] = (char)(x >> 32);
+	d[5] = (char)(x >> 40);
+	d[6] = (char)(x >> 48);
+	d[7] = (char)(x >> 56);
+}
+
+/* Bit 7 set in each byte of x in [lo, hi]; every byte of x below 0x80.
+ * Per byte b: b + 0x80 - lo reaches bit 7 iff b >= lo, b + 0x7F - hi iff
+ * b > hi, and neither sum carries out of its byte. */
+static inline uint64_t norm_in_range(uint64_t x, unsigned lo, unsigned hi)
+{
+	uint64_t ge = x + NORM_ONES * (0x80u - lo);
+	uint64_t gt = x + NORM_ONES * (0x7Fu - hi);
+	return ge & ~gt & NORM_HIGHS;
+}
+
+/* Index of the lowest byte whose bit 7 is set in m (m != 0). */
+static inline size_t norm_first_flag(uint64_t m)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_ctzll(m) / 8;
+#else
+	size_t k = 0;
+	while (!(m & 0x80u))
+		m >>= 8, k++;
+	return k;
+#endif
+}
+
+/* The ASCII segment s[0..len) at the output position *p.  Eight bytes a
+ * step: a word's letters are lower-cased and stored together, and its end
+ * (or the next word's start) is the lowest flag of an alnum mask, so the
+ * branches follow words, not bytes.  The tail is done byte by byte.  A
+ * block is stored whole; what lies past the word is written over later or
+ * past the end. */
+static bf_status_t norm_ascii(const unsigned char *s, size_t len,
+                              bf_norm_t *out, norm_pos_t *p)
+{
+	/* a joining space, the bytes, and the final NUL (a block stored at w
+	 * ends by w + 8 <= p->w + i + 9 <= p->w + len + 1: no more room) */
+	bf_status_t st = norm_grow_buf(out, p->w + len + 2);
 	if (st == BF_OK)
 		st = norm_grow_tok(out, len);
 	if (st != BF_OK)
 		return st;
-	size_t w = 0;
-	int in_word = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
-		if (norm_ascii_alnum(c)) {
-			if (!in_word)
-				w = norm_word_open(out, w);
-			in_word = 1;
-			out->buf[w++] = norm_ascii_lower(c);
-		} else if (in_word) {
+	size_t w = p->w, i = 0;
+	int in = p->in_word;
+	while (len - i >= NORM_BLOCK) {
+		uint64_t x = norm_load8(s + i), f = x | (NORM_ONES * 0x20u);
+		uint64_t alnum = norm_in_range(x, '0', '9') |
+		                 norm_in_range(f, 'a', 'z');
+		if (!in) {
+			if (!alnum) {
+				i += NORM_BLOCK;
+				continue;
+			}
+			i += norm_first_flag(alnum);
+			w = norm_word_open(out, w);
+			in = 1;
+			continue;
+		}
+		norm_store8(out->buf + w, x | (norm_in_range(x, 'A', 'Z') >> 2));
+		uint64_t end = ~alnum & NORM_HIGHS;
+		size_t k = end ? norm_first_flag(end) : NORM_BLOCK;
+		w += k;
+		i += k;
+		if (end) {
 			norm_word_close(out, w);
-			in_word = 0;
+			in = 0;
 		}
 	}
-	if (in_word)
-		norm_word_close(out, w);
-	out->buf[w] = '\0';
-	out->len = w;
+	for (; i < len; i++) {
+		unsigned char c = norm_word_byte[s[i]];
+		if (c) {
+			if (!in)
+				w = norm_word_open(out, w);
+			out->buf[w++] = (char)c;
+		} else if (in) {
+			norm_word_close(out, w);
+		}
+		in = c != 0;
+	}
+	p->w = w;
+	p->in_word = in;
 	return BF_OK;
 }
 
@@ -133,15 +245,20 @@ static inline utf8proc_int32_t *norm_cp(bf_norm_t *out)
 	return (utf8proc_int32_t *)(void *)out->buf; /* malloc'd: aligned */
 }
 
-/* Room for n code points plus the final NUL of the in-place UTF-8 pass. */
+/* Room for code points, counted from slot 0, leaving a byte for the NUL. */
 static inline size_t norm_cp_cap(const bf_norm_t *out)
 {
-	return out->cap ? (out->cap - 1) / sizeof(utf8proc_int32_t) : 0;
+	return out->cap ? (out->cap - 1) / NORM_CP_BYTES : 0;
 }
 
-/* Appends the decomposition of the valid UTF-8 run s[0..len) after the *n
- * code points already in out->buf, growing it when utf8proc reports that
- * it needs more room. */
+/* Room for slots [0, n) of code points and the NUL after them. */
+static inline bf_status_t norm_grow_cp(bf_norm_t *out, size_t n)
+{
+	return norm_grow_buf(out, n * NORM_CP_BYTES + 1);
+}
+
+/* Appends the decomposition of the valid UTF-8 run s[0..len) at slot *n,
+ * growing out->buf when utf8proc reports that it needs more room. */
 static bf_status_t norm_decompose_run(const unsigned char *s, size_t len,
                                       bf_norm_t *out, size_t *n)
 {
@@ -157,8 +274,7 @@ static bf_status_t norm_decompose_run(const unsigned char *s, size_t len,
 			*n += (size_t)r;
 			return BF_OK;
 		}
-		size_t need = (*n + (size_t)r) * sizeof(utf8proc_int32_t) + 1;
-		if (norm_grow_buf(out, need) != BF_OK)
+		if (norm_grow_cp(out, *n + (size_t)r) != BF_OK)
 			return BF_ENOMEM;
 	}
 }
@@ -169,7 +285,6 @@ static bf_status_t norm_decompose_lenient(const unsigned char *s, size_t len,
                                           bf_norm_t *out, size_t *n)
 {
 	size_t run = 0, i = 0;
-	*n = 0;
 	while (i <= len) {
 		utf8proc_int32_t c;
 		utf8proc_ssize_t k = i < len ? utf8proc_iterate(s + i,
@@ -183,8 +298,7 @@ static bf_status_t norm_decompose_lenient(const unsigned char *s, size_t len,
 			return st;
 		if (i == len)
 			return BF_OK;
-		if (*n + 1 > norm_cp_cap(out) &&
-		    norm_grow_buf(out, (*n + 1) * sizeof(utf8proc_int32_t) + 1))
+		if (*n + 1 > norm_cp_cap(out) && norm_grow_cp(out, *n + 1))
 			return BF_ENOMEM;
 		norm_cp(out)[(*n)++] = ' ';
 		run = ++i;
@@ -192,16 +306,19 @@ static bf_status_t norm_decompose_lenient(const unsigned char *s, size_t len,
 	return BF_OK;
 }
 
+/* Decomposes s[0..len) into slots [first, *end). */
 static bf_status_t norm_decompose(const unsigned char *s, size_t len,
-                                  bf_norm_t *out, size_t *n)
+                                  bf_norm_t *out, size_t first, size_t *end)
 {
 	/* Most inputs map to at most one code point per byte. */
-	if (norm_grow_buf(out, (len + 16) * sizeof(utf8proc_int32_t) + 1))
+	if (norm_grow_cp(out, first + len + 16))
 		return BF_ENOMEM;
-	*n = 0;
-	bf_status_t st = norm_decompose_run(s, len, out, n);
-	if (st == BF_EINPUT)
-		st = norm_decompose_lenient(s, len, out, n);
+	*end = first;
+	bf_status_t st = norm_decompose_run(s, len, out, end);
+	if (st == BF_EINPUT) {
+		*end = first;
+		st = norm_decompose_lenient(s, len, out, end);
+	}
 	return st;
 }
 
@@ -224,26 +341,28 @@ static inline int norm_is_word_cp(utf8proc_int32_t c, int in_word)
 	}
 }
 
+/* The Unicode segment s[0..len) at the output position *p.  Its code points
+ * start at the first slot past the output and one byte for a space. */
 static bf_status_t norm_unicode(const unsigned char *s, size_t len,
-                                bf_norm_t *out)
+                                bf_norm_t *out, norm_pos_t *p)
 {
-	size_t n;
-	bf_status_t st = norm_decompose(s, len, out, &n);
+	size_t first = (p->w + 1 + NORM_CP_BYTES - 1) / NORM_CP_BYTES, end;
+	bf_status_t st = norm_decompose(s, len, out, first, &end);
 	if (st != BF_OK)
 		return st;
-	utf8proc_ssize_t r = utf8proc_normalize_utf32(norm_cp(out),
-	                                              (utf8proc_ssize_t)n,
+	utf8proc_ssize_t r = utf8proc_normalize_utf32(norm_cp(out) + first,
+	                                              (utf8proc_ssize_t)(end - first),
 	                                              NORM_UOPTS);
 	if (r < 0)
 		return BF_EINPUT; /* not reached: code points come from utf8proc */
-	n = (size_t)r;
+	size_t n = (size_t)r;
 	if (norm_grow_tok(out, n) != BF_OK)
 		return BF_ENOMEM;
-	const utf8proc_int32_t *cp = norm_cp(out);
-	size_t w = 0;
-	int in_word = 0;
+	const utf8proc_int32_t *cp = norm_cp(out) + first;
+	size_t w = p->w;
+	int in_word = p->in_word;
 	for (size_t i = 0; i < n; i++) {
-		utf8proc_int32_t c = cp[i]; /* read before bytes >= 4*i change */
+		utf8proc_int32_t c = cp[i]; /* read before its slot is written */
 		if (norm_is_word_cp(c, in_word)) {
 			if (!in_word)
 				w = norm_word_open(out, w);
@@ -255,19 +374,36 @@ static bf_status_t norm_unicode(const unsigned char *s, size_t len,
 			in_word = 0;
 		}
 	}
-	if (in_word)
-		norm_word_close(out, w);
-	out->buf[w] = '\0';
-	out->len = w;
+	p->w = w;
+	p->in_word = in_word;
 	return BF_OK;
 }
 
-static int norm_all_ascii(const unsigned char *s, size_t len)
+#define NORM_HIGH_BITS 0x8080808080808080u  /* bit 7 of 8 bytes */
+
+/* First index at or after i of a byte >= 0x80, else len; 8 bytes a step,
+ * since most sentences have none or only a few. */
+static inline size_t norm_scan_high(const unsigned char *s, size_t i,
+                                    size_t len)
 {
-	unsigned char acc = 0;
-	for (size_t i = 0; i < len; i++)
-		acc |= s[i];
-	return acc < 0x80;
+	for (; i + sizeof(uint64_t) <= len; i += sizeof(uint64_t)) {
+		uint64_t x;
+		memcpy(&x, s + i, sizeof x);
+		if (x & NORM_HIGH_BITS)
+			break;
+	}
+	while (i < len && s[i] < 0x80)
+		i++;
+	return i;
+}
+
+/* First index at or after i of an ASCII byte, else len. */
+static inline size_t norm_scan_ascii(const unsigned char *s, size_t i,
+                                     size_t len)
+{
+	while (i < len && s[i] >= 0x80)
+		i++;
+	return i;
 }
 
 bf_status_t bf_normalize(const char *s, size_t len, bf_norm_t *out)
@@ -277,9 +413,26 @@ bf_status_t bf_normalize(const char *s, size_t len, bf_norm_t *out)
 	out->len = 0;
 	out->n_tok = 0;
 	const unsigned char *u = (const unsigned char *)s;
-	if (norm_all_ascii(u, len))
-		return norm_ascii(u, len, out);
-	return norm_unicode(u, len, out);
+	norm_pos_t p = { 0, 0 };
+	bf_status_t st = norm_grow_buf(out, 1);
+	for (size_t i = 0; st == BF_OK && i < len;) {
+		size_t j = norm_scan_high(u, i, len);
+		/* the ASCII byte before a non-ASCII run may compose with it */
+		size_t a = j > i && j < len ? j - 1 : j;
+		st = norm_ascii(u + i, a - i, out, &p);
+		if (st != BF_OK || j == len)
+			break;
+		size_t k = norm_scan_ascii(u, j, len);
+		st = norm_unicode(u + a, k - a, out, &p);
+		i = k;
+	}
+	if (st != BF_OK)
+		return st;
+	if (p.in_word)
+		norm_word_close(out, p.w);
+	out->buf[p.w] = '\0';
+	out->len = p.w;
+	return BF_OK;
 }
 
 void bf_norm_free(bf_norm_t *n)

@@ -15,10 +15,16 @@
  *                       counts each one (seg_classify)
  *   seg_find_end        scans for . ! ? ... and asks seg_is_boundary
  * Byte scans are ASCII; utf8proc decodes only at non-ASCII bytes that can
- * matter (white space, quotes, capitals after a mark). */
+ * matter (white space, quotes, capitals after a mark).  The scans that read
+ * every byte (marks, word ends, phrases) test 8 bytes at a time with word
+ * arithmetic and stop only at candidates, which are then checked byte by
+ * byte: branches that follow each byte of text mispredict at every word
+ * and were most of the time here.  tests/test_segment.c checks each fast
+ * scan against a plain byte-by-byte one. */
 #include "bf_segment.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -53,6 +59,79 @@ static inline bool seg_alnum(unsigned c) { return seg_alpha(c) || seg_digit(c); 
 static inline unsigned seg_fold(unsigned c) { return seg_upper(c) ? c | 0x20u : c; }
 static inline unsigned seg_u8(const char *t, size_t i) { return (unsigned char)t[i]; }
 
+/* Byte classes, so that the scans over every byte of the text take one
+ * load per byte and branch only where something may happen. */
+#define SEG_C_P1_SHIFT 4   /* first letters of "al", "co", "ou" (seg_phrases) */
+#define SEG_C_P2_SHIFT 7   /* their second letters, pair for pair */
+#define SEG_C_PAIRS 7u     /* the three pair bits, shifted down */
+enum {
+	SEG_C_MARK = 1 << 0,     /* . ! ? and 0xE2, which opens "…" */
+	SEG_C_WS = 1 << 1,       /* ASCII white space */
+	SEG_C_WS_LEAD = 1 << 2,  /* lead bytes of the non-ASCII spaces */
+	SEG_C_ALNUM = 1 << 3,    /* ASCII letter or digit */
+	SEG_C_P1_A = 1 << SEG_C_P1_SHIFT, SEG_C_P1_C = 2 << SEG_C_P1_SHIFT,
+	SEG_C_P1_O = 4 << SEG_C_P1_SHIFT,
+	SEG_C_P2_L = 1 << SEG_C_P2_SHIFT, SEG_C_P2_O = 2 << SEG_C_P2_SHIFT,
+	SEG_C_P2_U = 4 << SEG_C_P2_SHIFT,
+};
+
+#define SEG_L(ch, more) \
+	[ch] = SEG_C_ALNUM | (more), [(ch) - 'a' + 'A'] = SEG_C_ALNUM | (more)
+#define SEG_D(k) ['0' + (k)] = SEG_C_ALNUM
+static const uint16_t seg_class[256] = {
+	['.'] = SEG_C_MARK, ['!'] = SEG_C_MARK, ['?'] = SEG_C_MARK,
+	[' '] = SEG_C_WS, ['\t'] = SEG_C_WS, ['\n'] = SEG_C_WS,
+	['\v'] = SEG_C_WS, ['\f'] = SEG_C_WS, ['\r'] = SEG_C_WS,
+	[0xC2] = SEG_C_WS_LEAD, [0xE2] = SEG_C_WS_LEAD | SEG_C_MARK,
+	[0xE3] = SEG_C_WS_LEAD, [0xEF] = SEG_C_WS_LEAD,
+	SEG_D(0), SEG_D(1), SEG_D(2), SEG_D(3), SEG_D(4),
+	SEG_D(5), SEG_D(6), SEG_D(7), SEG_D(8), SEG_D(9),
+	SEG_L('a', SEG_C_P1_A), SEG_L('b', 0), SEG_L('c', SEG_C_P1_C),
+	SEG_L('d', 0), SEG_L('e', 0), SEG_L('f', 0), SEG_L('g', 0),
+	SEG_L('h', 0), SEG_L('i', 0), SEG_L('j', 0), SEG_L('k', 0),
+	SEG_L('l', SEG_C_P2_L), SEG_L('m', 0), SEG_L('n', 0),
+	SEG_L('o', SEG_C_P1_O | SEG_C_P2_O), SEG_L('p', 0), SEG_L('q', 0),
+	SEG_L('r', 0), SEG_L('s', 0), SEG_L('t', 0), SEG_L('u', SEG_C_P2_U),
+	SEG_L('v', 0), SEG_L('w', 0), SEG_L('x', 0), SEG_L('y', 0),
+	SEG_L('z', 0),
+};
+#undef SEG_L
+#undef SEG_D
+
+/* First index at or after i in [i, e) whose byte has a class in mask. */
+static inline size_t seg_skip_to(const char *t, size_t i, size_t e,
+                                 unsigned mask)
+{
+	while (i < e && !(seg_class[seg_u8(t, i)] & mask))
+		i++;
+	return i;
+}
+
+#define SEG_ONES 0x0101010101010101u   /* 1 in each of 8 bytes */
+#define SEG_HIGHS 0x8080808080808080u  /* bit 7 of each of 8 bytes */
+
+/* Nonzero exactly when some byte of x is c (a borrow may flag a wrong
+ * byte, but only above one that is c). */
+static inline uint64_t seg_has_byte(uint64_t x, unsigned c)
+{
+	uint64_t v = x ^ (SEG_ONES * c);
+	return (v - SEG_ONES) & ~v & SEG_HIGHS;
+}
+
+/* seg_skip_to(SEG_C_MARK), 8 bytes a step: most 8-byte blocks of running
+ * text hold no mark, and this scan reads every byte of a paragraph. */
+static inline size_t seg_skip_to_mark(const char *t, size_t i, size_t e)
+{
+	for (; e - i >= sizeof(uint64_t); i += sizeof(uint64_t)) {
+		uint64_t x;
+		memcpy(&x, t + i, sizeof x);
+		if (seg_has_byte(x, '.') | seg_has_byte(x, '!') |
+		    seg_has_byte(x, '?') | seg_has_byte(x, 0xE2))
+			break;
+	}
+	return seg_skip_to(t, i, e, SEG_C_MARK);
+}
+
 /* Code point at t[i] (-1 for an invalid byte) and its length in *n. */
 static utf8proc_int32_t seg_cp(const char *t, size_t i, size_t e, size_t *n)
 {
@@ -85,8 +164,7 @@ static size_t seg_prev_cp(const char *t, size_t b, size_t i)
  * scraped from web pages carries. */
 static size_t seg_ws_u8(const char *t, size_t i, size_t e)
 {
-	unsigned c = seg_u8(t, i);
-	if (c != 0xC2 && c != 0xE2 && c != 0xE3 && c != 0xEF)
+	if (!(seg_class[seg_u8(t, i)] & SEG_C_WS_LEAD))
 		return 0;
 	size_t n;
 	utf8proc_int32_t cp = seg_cp(t, i, e, &n);
@@ -102,7 +180,7 @@ static inline size_t seg_ws(const char *t, size_t i, size_t e)
 {
 	unsigned c = seg_u8(t, i);
 	if (c < 0x80)
-		return c == ' ' || c - '\t' < 5u;
+		return (seg_class[c] & SEG_C_WS) != 0;
 	return seg_ws_u8(t, i, e);
 }
 
@@ -112,6 +190,57 @@ static size_t seg_skip_ws(const char *t, size_t i, size_t e)
 	while (i < e && (n = seg_ws(t, i, e)) > 0)
 		i += n;
 	return i;
+}
+
+/* t[i..i+8) as a little-endian number on any machine (byte k is bits
+ * 8k..8k+7); gcc and clang make this one load. */
+static inline uint64_t seg_load8(const char *t, size_t i)
+{
+	const unsigned char *p = (const unsigned char *)t + i;
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+	       (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
+	       (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+	       (uint64_t)p[7] << 56;
+}
+
+/* Index of the lowest byte whose bit 7 is set in m (m != 0). */
+static inline size_t seg_first_flag(uint64_t m)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_ctzll(m) / 8;
+#else
+	size_t k = 0;
+	while (!(m & 0x80u))
+		m >>= 8, k++;
+	return k;
+#endif
+}
+
+/* First index at or after i whose byte starts white space, else e.  Only
+ * bytes below 0x21 or from 0x80 can, so 8 bytes are tested at once: the
+ * lowest byte flagged by (x - 0x21..) & ~x | x is exactly the first such
+ * byte (bytes before it, 0x21..0x7F, neither borrow nor have bit 7). */
+static inline size_t seg_word_end(const char *t, size_t i, size_t e)
+{
+	for (;;) {
+		if (e - i >= sizeof(uint64_t)) {
+			uint64_t x = seg_load8(t, i);
+			uint64_t m = (((x - SEG_ONES * 0x21u) & ~x) | x) & SEG_HIGHS;
+			if (!m) {
+				i += sizeof(uint64_t);
+				continue;
+			}
+			i += seg_first_flag(m);
+		} else {   /* the tail: skip bytes 0x21..0x7F */
+			while (i < e && seg_u8(t, i) - 0x21u < 0x5Fu)
+				i++;
+			if (i == e)
+				return e;
+		}
+		if (seg_ws(t, i, e))
+			return i;
+		i++;
+	}
 }
 
 static size_t seg_trim_end(const char *t, size_t b, size_t e)
@@ -227,6 +356,10 @@ static const char *const seg_abbrevs[] = {
 	"Univ", "Vol", "al", "approx", "cf", "etc", "plc",
 };
 
+/* Bytes of the longest entry of seg_titles and seg_abbrevs, so that longer
+ * words skip both searches (tests/test_segment.c checks the lists). */
+#define SEG_ABBREV_MAX_LEN 6
+
 /* Words that open sentences but rarely follow an abbreviation inside one.
  * "I" is left out (E. I. du Pont).  Sorted by strcmp. */
 static const char *const seg_starters[] = {
@@ -303,6 +436,8 @@ static int seg_word_before(const char *t, size_t s, size_t i)
 		return seg_all_digits(w + d, n - d) ? SEG_W_WORD : SEG_W_ABBREV;
 	if (n == 1 && seg_upper((unsigned char)w[0]))
 		return SEG_W_ABBREV;
+	if (n > SEG_ABBREV_MAX_LEN)
+		return SEG_W_WORD;
 	if (SEG_FIND(seg_titles, w, n) >= 0)
 		return SEG_W_TITLE;
 	return SEG_FIND(seg_abbrevs, w, n) >= 0 ? SEG_W_ABBREV : SEG_W_WORD;
@@ -404,9 +539,9 @@ static size_t seg_find_end(const char *t, size_t s, size_t e, size_t *next)
 {
 	size_t i = s;
 	*next = e;
-	while (i < e) {
+	while ((i = seg_skip_to_mark(t, i, e)) < e) {
 		if (!seg_mark(t, i, e)) {
-			i++;
+			i++;           /* 0xE2 of something other than "…" */
 			continue;
 		}
 		int kind;
@@ -446,16 +581,19 @@ static bool seg_terminated(const char *t, size_t b, size_t e)
 
 /* White-space separated words holding a letter or digit, counted up to
  * max (so long text is not read to the end); *n_lower: how many of them
- * start with an ASCII lower-case letter. */
+ * start with an ASCII lower-case letter.  Most words start with a letter
+ * or digit; their ends are found by seg_word_end, 8 bytes a step. */
 static size_t seg_count_words(const char *t, size_t b, size_t e, size_t max,
                               size_t *n_lower)
 {
 	size_t n_word = 0, i = seg_skip_ws(t, b, e);
 	*n_lower = 0;
 	while (i < e && n_word < max) {
-		bool has = false;
+		bool has = seg_class[seg_u8(t, i)] & SEG_C_ALNUM;
 		*n_lower += seg_lower(seg_u8(t, i));
-		while (i < e && seg_ws(t, i, e) == 0) {
+		if (has)
+			i = seg_word_end(t, i + 1, e);
+		while (i < e && seg_ws(t, i, e) == 0) {   /* has is false */
 			unsigned c = seg_u8(t, i);
 			size_t k = 1;
 			if (c < 0x80)
@@ -483,14 +621,35 @@ static bool seg_at(const char *t, size_t b, size_t e, const char *lit)
 }
 
 /* seg_at at a word boundary: lit ends in punctuation, or no letter or
- * digit follows it. */
-static bool seg_prefix(const char *t, size_t b, size_t e, const char *lit)
+ * digit follows it.  Inline with the first byte compared here, because the
+ * prefix lists are tried on every unit and almost all differ at once. */
+static inline bool seg_prefix(const char *t, size_t b, size_t e,
+                              const char *lit)
 {
+	if (b >= e || seg_fold(seg_u8(t, b)) != (unsigned char)lit[0] ||
+	    !seg_at(t, b, e, lit))
+		return false;
 	size_t n = strlen(lit);
-	return seg_at(t, b, e, lit) &&
-	       (b + n == e || !seg_alnum((unsigned char)lit[n - 1]) ||
-	        !seg_alnum(seg_u8(t, b + n)));
+	return b + n == e || !seg_alnum((unsigned char)lit[n - 1]) ||
+	       !seg_alnum(seg_u8(t, b + n));
 }
+
+/* Index of the first entry of list[0..n) that seg_prefix finds at t[b], or
+ * -1; the folded first byte is read once for the whole list. */
+static int seg_prefix_of(const char *t, size_t b, size_t e,
+                         const char *const *list, size_t n)
+{
+	if (b >= e)
+		return -1;
+	unsigned c = seg_fold(seg_u8(t, b));
+	for (size_t p = 0; p < n; p++)
+		if ((unsigned char)list[p][0] == c && seg_prefix(t, b, e, list[p]))
+			return (int)p;
+	return -1;
+}
+
+#define SEG_PREFIX_OF(list, t, b, e) \
+	seg_prefix_of(t, b, e, list, sizeof list / sizeof list[0])
 
 /* Does t[b..e) contain lit (lower case), ignoring ASCII case? */
 static bool seg_contains(const char *t, size_t b, size_t e, const char *lit)
@@ -519,27 +678,72 @@ static const struct { const char *lit; unsigned bit; } seg_phrases[] = {
 	{ "our terms of use", SEG_PH_POLICY },
 };
 
+/* Phrases of seg_phrases that start at t[i]. */
+static unsigned seg_phrases_at(const char *t, size_t i, size_t e)
+{
+	unsigned found = 0;
+	unsigned c = seg_fold(seg_u8(t, i)), c2 = seg_fold(seg_u8(t, i + 1));
+	for (size_t p = 0; p < sizeof seg_phrases / sizeof seg_phrases[0]; p++)
+		if ((unsigned char)seg_phrases[p].lit[0] == c &&
+		    (unsigned char)seg_phrases[p].lit[1] == c2 &&
+		    seg_at(t, i, e, seg_phrases[p].lit))
+			found |= seg_phrases[p].bit;
+	return found;
+}
+
+/* Bit 7 set in each byte of x that equals c, exactly (no carry crosses
+ * bytes: the low 7 bits plus 0x7F stay within the byte). */
+static inline uint64_t seg_eq_bytes(uint64_t x, unsigned c)
+{
+	uint64_t v = x ^ (SEG_ONES * c);
+	return ~(((v & ~SEG_HIGHS) + ~SEG_HIGHS) | v) & SEG_HIGHS;
+}
+
+/* Bit 7 set in byte k (k < 7) of the little-endian block x when bytes k
+ * and k+1 are "al", "co" or "ou" in any case, the pairs that open
+ * seg_phrases.  x | 0x20.. lower-cases letters and maps no other byte onto
+ * a, c, l, o or u. */
+static inline uint64_t seg_phrase_pairs(uint64_t x)
+{
+	uint64_t f = x | (SEG_ONES * 0x20u), o = seg_eq_bytes(f, 'o');
+	return (seg_eq_bytes(f, 'a') & (seg_eq_bytes(f, 'l') >> 8)) |
+	       (seg_eq_bytes(f, 'c') & (o >> 8)) |
+	       (o & (seg_eq_bytes(f, 'u') >> 8));
+}
+
+#define SEG_PAIR_STEP 7 /* an 8-byte block holds the pairs starting at 0..6 */
+
 /* One pass over the unit; phrases are compared only at the start of a word
- * that begins with a, c or o. */
+ * (no ASCII letter before it) whose first two letters open one ("al", "co",
+ * "ou"): a few words in a hundred.  Blocks of 8 bytes are tested for such
+ * pairs at once, so most of the text is passed over without a branch per
+ * byte. */
 static unsigned seg_scan_phrases(const char *t, size_t b, size_t e)
 {
 	unsigned found = 0;
-	size_t n_ph = sizeof seg_phrases / sizeof seg_phrases[0];
-	for (size_t i = b; i < e; i++) {
-		unsigned c = seg_fold(seg_u8(t, i));
-		if ((c != 'a' && c != 'c' && c != 'o') ||
-		    (i > b && seg_alpha(seg_u8(t, i - 1))))
-			continue;
-		for (size_t p = 0; p < n_ph; p++)
-			if ((unsigned char)seg_phrases[p].lit[0] == c &&
-			    seg_at(t, i, e, seg_phrases[p].lit))
-				found |= seg_phrases[p].bit;
+	size_t i = b;
+	for (; e - i >= sizeof(uint64_t); i += SEG_PAIR_STEP) {
+		uint64_t m = seg_phrase_pairs(seg_load8(t, i));
+		while (m) {
+			size_t j = i + seg_first_flag(m);
+			if (j == b || !seg_alpha(seg_u8(t, j - 1)))
+				found |= seg_phrases_at(t, j, e);
+			m &= m - 1;
+		}
+	}
+	for (; i + 1 < e; i++) {
+		unsigned pair = (seg_class[seg_u8(t, i)] >> SEG_C_P1_SHIFT) &
+		                (seg_class[seg_u8(t, i + 1)] >> SEG_C_P2_SHIFT) &
+		                SEG_C_PAIRS;
+		if (pair && (i == b || !seg_alpha(seg_u8(t, i - 1))))
+			found |= seg_phrases_at(t, i, e);
 	}
 	return found;
 }
 
 /* Whole-unit boilerplate (after bullets and trailing punctuation are cut,
- * case and inner white space folded).  Sorted by strcmp. */
+ * case and inner white space folded).  Sorted by strcmp (seg_whole_match
+ * relies on it). */
 static const char *const seg_bp_whole[] = {
 	"advertisement", "advertisements", "back to top", "comment",
 	"comments", "continue reading", "copy link", "email", "facebook",
@@ -581,9 +785,8 @@ static const char *const seg_bp_note[] = {
 
 static bool seg_is_wire_note(const char *t, size_t b, size_t e)
 {
-	for (size_t p = 0; p < sizeof seg_bp_note / sizeof seg_bp_note[0]; p++)
-		if (seg_prefix(t, b, e, seg_bp_note[p]))
-			return true;
+	if (SEG_PREFIX_OF(seg_bp_note, t, b, e) >= 0)
+		return true;
 	return seg_prefix(t, b, e, "corrects") &&
 	       (seg_contains(t, b, e, "paragraph") ||
 	        seg_contains(t, b, e, "headline"));
@@ -626,24 +829,47 @@ static void seg_core(const char *t, size_t *b, size_t *e)
 	}
 }
 
+/* First entry in [lo, hi) of seg_bp_whole whose byte n is c or more.  The
+ * entries in [lo, hi) share their first n bytes and are sorted, so their
+ * bytes at n rise ('\0' first, for an entry n long). */
+static size_t seg_whole_bound(size_t lo, size_t hi, size_t n, unsigned c)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((unsigned char)seg_bp_whole[mid][n] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Is the unit, case and inner white space folded, one of seg_bp_whole?
+ * The folded text is compared as it is made, narrowing [lo, hi) to the
+ * entries that start with it, so a sentence is let go after a letter or
+ * two ("Th..." has no entry) instead of being folded and searched. */
 static bool seg_whole_match(const char *t, size_t b, size_t e)
 {
-	char low[32];
-	size_t n = 0;
+	size_t lo = 0, hi = sizeof seg_bp_whole / sizeof seg_bp_whole[0];
+	size_t n = 0;      /* characters folded so far */
+	unsigned prev = 0; /* the last of them */
 	for (size_t i = b; i < e; i++) {
-		unsigned c = seg_u8(t, i);
+		unsigned c = seg_fold(seg_u8(t, i));
 		size_t w = seg_ws(t, i, e);
 		if (w) {
 			i += w - 1;
 			c = ' ';
-			if (n && low[n - 1] == ' ')
+			if (n && prev == ' ')
 				continue;
 		}
-		if (n == sizeof low)
+		lo = seg_whole_bound(lo, hi, n, c);
+		hi = seg_whole_bound(lo, hi, n, c + 1);
+		if (lo == hi)
 			return false;
-		low[n++] = (char)seg_fold(c);
+		prev = c;
+		n++;
 	}
-	return SEG_FIND(seg_bp_whole, low, n) >= 0;
+	return lo < hi && seg_bp_whole[lo][n] == '\0';
 }
 
 /* "Copyright © 2024 ...", "Copyright (c) ...", "Copyright 2024 ..." but not
@@ -680,11 +906,8 @@ static bool seg_is_boilerplate(const char *t, size_t b, size_t e,
 	seg_core(t, &b, &e);
 	if (seg_is_signup(t, b, e))
 		return true;
-	for (size_t p = 0; p < sizeof seg_bp_prefix / sizeof seg_bp_prefix[0];
-	     p++)
-		if (seg_prefix(t, b, e, seg_bp_prefix[p]))
-			return true;
-	return seg_whole_match(t, b, e);
+	return SEG_PREFIX_OF(seg_bp_prefix, t, b, e) >= 0 ||
+	       seg_whole_match(t, b, e);
 }
 
 /* ---- bylines and datelines --------------------------------------------- */
@@ -706,8 +929,7 @@ static bool seg_next_token(const char *t, size_t *i, size_t e,
 	size_t b = seg_skip_ws(t, *i, e), x = b;
 	if (b >= e)
 		return false;
-	while (x < e && !seg_ws(t, x, e))
-		x++;
+	x = seg_word_end(t, x, e);
 	*tb = b;
 	*te = *i = x;
 	return true;
@@ -801,15 +1023,12 @@ static bool seg_is_byline(const char *t, size_t b, size_t e, unsigned ph)
 	bool bracket = t[b] == '(';
 	if (bracket)
 		b = seg_skip_ws(t, b + 1, e);
-	for (size_t p = 0; p < sizeof seg_credit_prefix /
-	                       sizeof seg_credit_prefix[0]; p++) {
-		const char *lit = seg_credit_prefix[p];
-		if (seg_prefix(t, b, e, lit))   /* a bracketed credit may trail */
-			return bracket ||       /* e-mail addresses, rates */
-			       seg_names_ok(t, b + strlen(lit),
-			                    t[e - 1] == '.' ? e - 1 : e,
-			                    SEG_CREDIT_MAX_TOK);
-	}
+	int p = SEG_PREFIX_OF(seg_credit_prefix, t, b, e);
+	if (p >= 0)      /* a bracketed credit may trail e-mail addresses, rates */
+		return bracket ||
+		       seg_names_ok(t, b + strlen(seg_credit_prefix[p]),
+		                    t[e - 1] == '.' ? e - 1 : e,
+		                    SEG_CREDIT_MAX_TOK);
 	return seg_prefix(t, b, e, "by") &&
 	       seg_names_ok(t, b + 2, e, SEG_BYLINE_MAX_TOK);
 }

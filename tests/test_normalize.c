@@ -1,8 +1,9 @@
 /* test_normalize.c - bf_normalize, bf_stem, bf_is_stopword.
  *
  * Exact outputs on a table of Unicode cases, the token-span invariants on
- * every output, the ASCII fast path against the utf8proc path, buffer
- * reuse, stems and the stop list. */
+ * every output, random ASCII and mixed text against utf8proc run over the
+ * whole input (the segments bf_normalize cuts must not change the result),
+ * buffer reuse, stems and the stop list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -120,15 +121,88 @@ static void test_spans_exact(void **state)
 	bf_norm_free(&n);
 }
 
-/* Appending U+00A0 (NFKC: a space, so a separator at the end) cannot change
- * the words, but it makes the input non-ASCII and so forces the utf8proc
- * path.  Equal outputs on random ASCII, every byte 0..127 included, show the
- * fast path computes the same function. */
-static void test_ascii_fast_path_matches(void **state)
+/* ---- the reference: utf8proc over the whole input ---------------------- */
+
+/* The options of the definition (normalize.c's NORM_UOPTS). */
+#define REF_UOPTS (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | \
+		   UTF8PROC_CASEFOLD | UTF8PROC_LUMP)
+
+/* bf_normalize written plainly: every invalid byte becomes a space, the
+ * whole input goes through utf8proc_map, and the code points are cut into
+ * words (L* and N* make one, M* continues one).  Returns a malloc'd string;
+ * *n_words gets the word count. */
+static char *ref_normalize(const char *s, size_t len, size_t *n_words)
+{
+	utf8proc_uint8_t *fixed = malloc(len + 1);
+	assert_non_null(fixed);
+	memcpy(fixed, s, len);
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(fixed + i,
+		                        (utf8proc_ssize_t)(len - i), &c);
+		if (k > 0) {
+			i += (size_t)k;
+		} else {
+			fixed[i++] = ' ';
+		}
+	}
+	utf8proc_uint8_t *nf = NULL;
+	utf8proc_ssize_t n = utf8proc_map(fixed, (utf8proc_ssize_t)len, &nf,
+	                                  REF_UOPTS);
+	assert_true(n >= 0);
+	char *out = malloc(4 * (size_t)n + 1);
+	assert_non_null(out);
+	size_t w = 0;
+	int in_word = 0;
+	*n_words = 0;
+	for (utf8proc_ssize_t i = 0; i < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(nf + i, n - i, &c);
+		assert_true(k > 0);
+		i += k;
+		char cat = utf8proc_category_string(c)[0];
+		int word = cat == 'L' || cat == 'N' || (cat == 'M' && in_word);
+		if (word && !in_word) {
+			if (w > 0)
+				out[w++] = ' ';
+			++*n_words;
+		}
+		if (word)
+			w += (size_t)utf8proc_encode_char(c,
+			                (utf8proc_uint8_t *)out + w);
+		in_word = word;
+	}
+	out[w] = '\0';
+	free(nf);
+	free(fixed);
+	return out;
+}
+
+/* bf_normalize(s) must equal the reference, spans included. */
+static void check_vs_ref(const char *s, size_t len, bf_norm_t *n)
+{
+	size_t want_words;
+	char *want = ref_normalize(s, len, &want_words);
+	assert_int_equal(bf_normalize(s, len, n), BF_OK);
+	if (strcmp(n->buf, want) != 0 || n->n_tok != want_words) {
+		char hex[3 * 64 + 1] = "";
+		for (size_t i = 0; i < len && i < 64; i++)
+			snprintf(hex + 3 * i, 4, "%02x ", (unsigned char)s[i]);
+		fail_msg("input %s(%zu bytes): got \"%s\" (%zu words), want "
+		         "\"%s\" (%zu)", hex, len, n->buf, n->n_tok, want,
+		         want_words);
+	}
+	check_spans(n);
+	free(want);
+}
+
+/* Random ASCII, every byte 0..127 included, against the reference: the
+ * ASCII route computes the same function as utf8proc. */
+static void test_ascii_matches_utf8proc(void **state)
 {
 	(void)state;
 	bf_test_rng_t rng = { 42 };
-	bf_norm_t fast = { 0 }, slow = { 0 };
+	bf_norm_t n = { 0 };
 	char buf[300];
 	for (int iter = 0; iter < 3000; iter++) {
 		size_t len = bf_test_rand(&rng) % 256;
@@ -138,18 +212,115 @@ static void test_ascii_fast_path_matches(void **state)
 			buf[i] = (r & 3) ? "aZ9 .'-xQ"[(r >> 8) % 9]
 			                 : (char)((r >> 16) % 128);
 		}
-		assert_int_equal(bf_normalize(buf, len, &fast), BF_OK);
-		memcpy(buf + len, "\xC2\xA0", 2);
-		assert_int_equal(bf_normalize(buf, len + 2, &slow), BF_OK);
-		assert_int_equal(fast.len, slow.len);
-		assert_memory_equal(fast.buf, slow.buf, fast.len + 1);
-		assert_int_equal(fast.n_tok, slow.n_tok);
-		assert_memory_equal(fast.tok, slow.tok,
-		                    fast.n_tok * sizeof(bf_span_t));
-		check_spans(&fast);
+		check_vs_ref(buf, len, &n);
 	}
-	bf_norm_free(&fast);
-	bf_norm_free(&slow);
+	bf_norm_free(&n);
+}
+
+/* Every ASCII byte at every place of a 17-byte run of letters and of
+ * spaces, so at each position of the 8-byte blocks of the ASCII route and
+ * in its byte-by-byte tail, against the reference. */
+static void test_ascii_blocks(void **state)
+{
+	(void)state;
+	bf_norm_t n = { 0 };
+	char buf[17];
+	for (int fill = 0; fill < 2; fill++)
+		for (int c = 0; c < 128; c++)
+			for (size_t k = 0; k < sizeof buf; k++) {
+				memset(buf, fill ? ' ' : 'q', sizeof buf);
+				buf[k] = (char)c;
+				check_vs_ref(buf, sizeof buf, &n);
+			}
+	bf_norm_free(&n);
+}
+
+/* Pieces that stress the cuts between ASCII and Unicode segments: marks
+ * that compose with the ASCII letter before them, marks that decompose to
+ * several marks (U+0344), U+0338 after "<" "=" ">", Hangul jamo that
+ * compose with each other, folds to ASCII (Kelvin sign, long s), quotes,
+ * NBSP, expansions (U+FDFA), and invalid bytes next to ASCII. */
+static const char *const mix_pieces[] = {
+	"a", "E", "z", "0", "7", " ", ".", "'", "-", "<", "=", ">", "\t", "\n",
+	"e", "o", "U", "s", "k",
+	"\xC3\xA9",         /* é */
+	"\xCC\x81",         /* combining acute */
+	"\xCC\x88",         /* combining diaeresis */
+	"\xCD\x84",         /* U+0344: two marks */
+	"\xCC\xB8",         /* U+0338 long solidus overlay */
+	"\xE1\x84\x80",     /* Hangul L */
+	"\xE1\x85\xA1",     /* Hangul V */
+	"\xE1\x86\xA8",     /* Hangul T */
+	"\xEA\xB0\x80",     /* 가 */
+	"\xEF\xAC\x81",     /* ﬁ */
+	"\xEF\xB7\xBA",     /* U+FDFA */
+	"\xE2\x84\xAA",     /* Kelvin sign */
+	"\xC5\xBF",         /* long s */
+	"\xE2\x80\x99",     /* ’ */
+	"\xE2\x80\x9C",     /* “ */
+	"\xE2\x80\x94",     /* — */
+	"\xC2\xA0",         /* NBSP */
+	"\xC2\xAD",         /* soft hyphen */
+	"\xC2\xB2",         /* ² */
+	"\xEF\xBC\xA1",     /* Ａ */
+	"\xCE\xA3",         /* Σ */
+	"\xE6\x9D\xB1",     /* 東 */
+	"\xD9\xA1",         /* Arabic-Indic one */
+	"\xF0\x9F\x95\x8A", /* dove */
+	"\xEF\xB8\x8F",     /* variation selector */
+	"\xFF", "\xC3", "\xE2\x80", "\x80", "\xED\xA0\x80",  /* invalid */
+};
+
+/* Random mixed text against the reference. */
+static void test_mixed_matches_utf8proc(void **state)
+{
+	(void)state;
+	enum { N_PIECES = sizeof mix_pieces / sizeof mix_pieces[0] };
+	bf_test_rng_t rng = { 7 };
+	bf_norm_t n = { 0 };
+	char buf[40 * 4];
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t n_piece = bf_test_rand(&rng) % 40, len = 0;
+		for (size_t i = 0; i < n_piece; i++) {
+			uint64_t r = bf_test_rand(&rng);
+			/* half the time an ASCII letter, so words form */
+			const char *p = (r & 1) ? mix_pieces[(r >> 8) % 19]
+			                        : mix_pieces[(r >> 8) % N_PIECES];
+			size_t pl = strlen(p);
+			memcpy(buf + len, p, pl);
+			len += pl;
+		}
+		check_vs_ref(buf, len, &n);
+	}
+	bf_norm_free(&n);
+}
+
+/* The claim the ASCII route rests on: ASCII code points have combining
+ * class 0, decompose to themselves, and are never the second (or later)
+ * part of a canonical decomposition, so no composition pairs a code point
+ * with an ASCII one that follows it. */
+static void test_ascii_never_composes_back(void **state)
+{
+	(void)state;
+	for (utf8proc_int32_t c = 0; c < 0x80; c++) {
+		assert_int_equal(utf8proc_get_property(c)->combining_class, 0);
+		utf8proc_int32_t d[4];
+		assert_int_equal(utf8proc_decompose_char(c, d, 4, REF_UOPTS,
+		                                         NULL), 1);
+		assert_int_equal(d[0], (unsigned)c - 'A' < 26u ? c + 32 : c);
+	}
+	for (utf8proc_int32_t c = 0x80; c <= 0x10FFFF; c++) {
+		if (c >= 0xD800 && c <= 0xDFFF)
+			continue;
+		utf8proc_int32_t d[32];
+		utf8proc_ssize_t k = utf8proc_decompose_char(c, d, 32,
+		                        UTF8PROC_DECOMPOSE, NULL);
+		assert_true(k >= 1 && k <= 32);
+		for (utf8proc_ssize_t i = 1; i < k; i++)
+			if (d[i] < 0x80)
+				fail_msg("U+%04X decomposes with ASCII %d at %zd",
+				         (unsigned)c, (int)d[i], i);
+	}
 }
 
 /* Each ASCII byte, alone (fast path) and with U+00A0 after it (utf8proc
@@ -311,7 +482,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_spans_exact),
-		cmocka_unit_test(test_ascii_fast_path_matches),
+		cmocka_unit_test(test_ascii_matches_utf8proc),
+		cmocka_unit_test(test_ascii_blocks),
+		cmocka_unit_test(test_mixed_matches_utf8proc),
+		cmocka_unit_test(test_ascii_never_composes_back),
 		cmocka_unit_test(test_ascii_classes),
 		cmocka_unit_test(test_expansion_growth),
 		cmocka_unit_test(test_reuse),

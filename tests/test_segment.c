@@ -1,5 +1,10 @@
 /* test_segment.c - bf_segment_article: sentence boundaries, boilerplate,
- * bylines, datelines, span invariants, and the real seed articles. */
+ * bylines, datelines, span invariants, and the real seed articles; the
+ * fast scanners inside segment.c against plain byte-by-byte versions of
+ * them; and bf_count_words against bf_is_word token by token.
+ *
+ * segment.c is included, not linked, so that its static scanners can be
+ * called; its public functions then come from here, not the library. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bf_segment.h"
+#include "../pipeline/segment.c"
+#include "bf_corpus.h"
 #include "testutil.h"
 
 #ifndef BF_SEED_DIR
@@ -532,6 +538,357 @@ static void test_reason_names(void **state)
 	                    "not_sentence");
 }
 
+/* ---- fast scanners against plain versions ------------------------------ */
+
+/* seg_ws as first written: ASCII by comparisons, the rest by code point. */
+static size_t ref_ws(const char *t, size_t i, size_t e)
+{
+	unsigned c = (unsigned char)t[i];
+	if (c < 0x80)
+		return c == ' ' || c - '\t' < 5u;
+	if (c != 0xC2 && c != 0xE2 && c != 0xE3 && c != 0xEF)
+		return 0;
+	size_t n;
+	utf8proc_int32_t cp = seg_cp(t, i, e, &n);
+	return cp == 0x85 || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) ||
+	       cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+	       cp == 0x3000 || cp == 0xFEFF ? n : 0;
+}
+
+static size_t ref_skip_mark(const char *t, size_t i, size_t e)
+{
+	while (i < e && !strchr(".!?\xE2", t[i]))
+		i++;
+	return i;
+}
+
+static size_t ref_word_end(const char *t, size_t i, size_t e)
+{
+	while (i < e && !ref_ws(t, i, e))
+		i++;
+	return i;
+}
+
+static bool ref_at(const char *t, size_t b, size_t e, const char *lit)
+{
+	for (size_t i = 0; lit[i]; i++)
+		if (b + i >= e || seg_fold((unsigned char)t[b + i]) !=
+		                  (unsigned char)lit[i])
+			return false;
+	return true;
+}
+
+/* Every byte: a, c or o (any case) after no letter starts a comparison. */
+static unsigned ref_scan_phrases(const char *t, size_t b, size_t e)
+{
+	unsigned found = 0;
+	for (size_t i = b; i < e; i++) {
+		unsigned c = seg_fold((unsigned char)t[i]);
+		if ((c != 'a' && c != 'c' && c != 'o') ||
+		    (i > b && seg_alpha((unsigned char)t[i - 1])))
+			continue;
+		for (size_t p = 0; p < sizeof seg_phrases / sizeof seg_phrases[0];
+		     p++)
+			if (ref_at(t, i, e, seg_phrases[p].lit))
+				found |= seg_phrases[p].bit;
+	}
+	return found;
+}
+
+/* Byte by byte, word by word. */
+static size_t ref_count_words(const char *t, size_t b, size_t e, size_t max,
+                              size_t *n_lower)
+{
+	size_t n_word = 0, i = b, k;
+	while (i < e && (k = ref_ws(t, i, e)) > 0)
+		i += k;
+	*n_lower = 0;
+	while (i < e && n_word < max) {
+		bool has = false;
+		*n_lower += seg_lower((unsigned char)t[i]);
+		while (i < e && ref_ws(t, i, e) == 0) {
+			unsigned c = (unsigned char)t[i];
+			k = 1;
+			if (c < 0x80)
+				has |= seg_alnum(c);
+			else if (!has)
+				has = seg_cp_is(seg_cp(t, i, e, &k), "LN");
+			i += k;
+		}
+		n_word += has;
+		while (i < e && (k = ref_ws(t, i, e)) > 0)
+			i += k;
+	}
+	return n_word;
+}
+
+#define SCAN_TEXT_MAX 512 /* bytes of a scan_text */
+
+/* Fold the whole unit, then look it up entry by entry. */
+static bool ref_whole_match(const char *t, size_t b, size_t e)
+{
+	char low[SCAN_TEXT_MAX + 1];
+	size_t n = 0;
+	for (size_t i = b; i < e; i++) {
+		unsigned c = (unsigned char)t[i];
+		size_t w = ref_ws(t, i, e);
+		if (w) {
+			i += w - 1;
+			c = ' ';
+			if (n && low[n - 1] == ' ')
+				continue;
+		}
+		low[n++] = (char)seg_fold(c);
+	}
+	low[n] = '\0';
+	for (size_t p = 0; p < sizeof seg_bp_whole / sizeof seg_bp_whole[0]; p++)
+		if (strlen(low) == n && !strcmp(low, seg_bp_whole[p]))
+			return true;
+	return false;
+}
+
+static int ref_prefix_of(const char *t, size_t b, size_t e,
+                         const char *const *list, size_t n_list)
+{
+	for (size_t p = 0; p < n_list; p++) {
+		size_t n = strlen(list[p]);
+		if (ref_at(t, b, e, list[p]) &&
+		    (b + n == e || !seg_alnum((unsigned char)list[p][n - 1]) ||
+		     !seg_alnum((unsigned char)t[b + n])))
+			return (int)p;
+	}
+	return -1;
+}
+
+/* Pieces for the scanners: their phrases, whole units and prefixes in
+ * mixed case, words that share the first letters, marks, every kind of
+ * white space they know, non-ASCII letters, controls and invalid bytes. */
+static const char *const scan_piece[] = {
+	"all rights reserved", "ALL Rights", "cookie", "Cookies", "non-cookie",
+	"our privacy policy", "Our Terms of Use", "contributed reporting",
+	"Contributed to this report", "our cookie policy", "al", "co", "ou",
+	"Al", "cO", "oU", "a", "c", "o", "the", "company", "x", "7", "3.5",
+	"Read more", "read  more", "share this", "Advertisement", "log in",
+	"skip to main content", "Reply", "Read more:", "click here", "(Adds",
+	"(corrects", "Reporting by", "By", "\xC2\xA9 2024", "U.S.", "Mr.",
+	".", "!", "?", "...", "\xE2\x80\xA6", "\xE2\x80\x9C", "\xE2\x80\x94",
+	" ", " ", " ", "  ", "\t", "\n", "\r\n", "\v", "\f",
+	"\xC2\xA0", "\xE2\x80\x89", "\xE3\x80\x80", "\xEF\xBB\xBF",
+	"\xE2\x80\xA8", "\xC2\x85", "\xC3\x89mile", "\xE6\x9D\xB1",
+	"\xFF", "\xC3", "\x80", "\x01", "\x7F", "!\"#", "~", "'", "`",
+};
+
+/* Random text from scan_piece in an exact-size buffer (so that ASan sees
+ * any read past the end); *starts gets the offsets where pieces begin. */
+static char *scan_text(bf_test_rng_t *rng, size_t *len, size_t *starts,
+                       size_t *n_starts)
+{
+	char buf[SCAN_TEXT_MAX];
+	size_t n = bf_test_rand(rng) % 40, l = 0, n_piece =
+	        sizeof scan_piece / sizeof scan_piece[0];
+	*n_starts = 0;
+	for (size_t k = 0; k < n; k++) {
+		const char *p = scan_piece[bf_test_rand(rng) % n_piece];
+		size_t pl = strlen(p);
+		if (l + pl + 1 > sizeof buf)
+			break;
+		starts[(*n_starts)++] = l;
+		memcpy(buf + l, p, pl);
+		l += pl;
+		if (bf_test_rand(rng) % 3 == 0)
+			buf[l++] = ' ';
+	}
+	char *t = malloc(l ? l : 1);
+	assert_non_null(t);
+	memcpy(t, buf, l);
+	*len = l;
+	return t;
+}
+
+#define PREFIX_OF(list, t, b, e) \
+	ref_prefix_of(t, b, e, list, sizeof list / sizeof list[0])
+
+/* Each scanner on random ranges of random text equals its plain version. */
+static void test_scanners_match_plain(void **state)
+{
+	(void)state;
+	bf_test_rng_t rng = { 11 };
+	size_t starts[64], n_starts, len;
+	for (int iter = 0; iter < 20000; iter++) {
+		char *t = scan_text(&rng, &len, starts, &n_starts);
+		size_t b = 0, e = len;
+		if (len && (bf_test_rand(&rng) & 1)) {
+			b = bf_test_rand(&rng) % (len + 1);
+			e = b + bf_test_rand(&rng) % (len - b + 1);
+		} else if (n_starts && (bf_test_rand(&rng) & 1)) {
+			b = starts[bf_test_rand(&rng) % n_starts];
+		}
+		for (size_t i = b; i <= e; i++) {
+			assert_int_equal(seg_skip_to_mark(t, i, e),
+			                 ref_skip_mark(t, i, e));
+			assert_int_equal(seg_word_end(t, i, e), ref_word_end(t, i, e));
+			if (i < e)
+				assert_int_equal(seg_ws(t, i, e), ref_ws(t, i, e));
+		}
+		assert_int_equal(seg_scan_phrases(t, b, e), ref_scan_phrases(t, b, e));
+		size_t max = 1 + bf_test_rand(&rng) % 25, low, want_low;
+		assert_int_equal(seg_count_words(t, b, e, max, &low),
+		                 ref_count_words(t, b, e, max, &want_low));
+		assert_int_equal(low, want_low);
+		assert_int_equal(seg_whole_match(t, b, e), ref_whole_match(t, b, e));
+		assert_int_equal(SEG_PREFIX_OF(seg_bp_prefix, t, b, e),
+		                 PREFIX_OF(seg_bp_prefix, t, b, e));
+		assert_int_equal(SEG_PREFIX_OF(seg_bp_note, t, b, e),
+		                 PREFIX_OF(seg_bp_note, t, b, e));
+		assert_int_equal(SEG_PREFIX_OF(seg_credit_prefix, t, b, e),
+		                 PREFIX_OF(seg_credit_prefix, t, b, e));
+		free(t);
+	}
+}
+
+/* The random test must meet what it checks: every whole-unit entry, in
+ * upper case with a tab after each space, matches (and not with a letter
+ * more); a phrase is found after a dash and not inside a word. */
+static void test_scanners_hit(void **state)
+{
+	(void)state;
+	char buf[64];
+	for (size_t p = 0; p < sizeof seg_bp_whole / sizeof seg_bp_whole[0]; p++) {
+		size_t n = 0;
+		for (const char *c = seg_bp_whole[p]; *c; c++) {
+			buf[n++] = (char)(*c == ' ' ? ' ' : *c - 'a' + 'A');
+			if (*c == ' ')
+				buf[n++] = '\t';
+		}
+		assert_true(seg_whole_match(buf, 0, n));
+		buf[n] = 'X';
+		assert_false(seg_whole_match(buf, 0, n + 1));
+	}
+	const char *t = "Read our non-cookie notice; precookie";
+	assert_int_equal(seg_scan_phrases(t, 0, strlen(t)), SEG_PH_COOKIE);
+	t = "precookie and xour privacy policy";
+	assert_int_equal(seg_scan_phrases(t, 0, strlen(t)), 0);
+}
+
+/* The claims the fast scanners rest on, over every byte value: the 8-byte
+ * pair test flags exactly the byte pairs the class table pairs, the word
+ * end stops at exactly the bytes that start white space, and the word
+ * lists are sorted and no longer than the length that skips them. */
+static void test_scanner_tables(void **state)
+{
+	(void)state;
+	for (unsigned x = 0; x < 256; x++)
+		for (unsigned y = 0; y < 256; y++)
+			for (unsigned k = 0; k < 7; k += 6) {
+				unsigned char blk[8] = "zzzzzzzz";
+				blk[k] = (unsigned char)x;
+				blk[k + 1] = (unsigned char)y;
+				uint64_t m = seg_phrase_pairs(seg_load8((char *)blk, 0));
+				unsigned want = (seg_class[x] >> SEG_C_P1_SHIFT) &
+				                (seg_class[y] >> SEG_C_P2_SHIFT) &
+				                SEG_C_PAIRS;
+				assert_int_equal(m != 0, want != 0);
+				assert_true(!m || seg_first_flag(m) == k);
+			}
+	for (size_t p = 0; p < sizeof seg_phrases / sizeof seg_phrases[0]; p++) {
+		unsigned a = (unsigned char)seg_phrases[p].lit[0];
+		unsigned b = (unsigned char)seg_phrases[p].lit[1];
+		assert_true((seg_class[a] >> SEG_C_P1_SHIFT) &
+		            (seg_class[b] >> SEG_C_P2_SHIFT) & SEG_C_PAIRS);
+	}
+	for (unsigned x = 0; x < 256; x++)
+		for (size_t k = 0; k < 12; k++) {
+			char blk[12];
+			memset(blk, 'q', sizeof blk);
+			blk[k] = (char)x;
+			assert_int_equal(seg_word_end(blk, 0, sizeof blk),
+			                 ref_word_end(blk, 0, sizeof blk));
+		}
+	size_t longest = 0;
+	for (size_t p = 0; p < sizeof seg_titles / sizeof seg_titles[0]; p++)
+		longest = strlen(seg_titles[p]) > longest ? strlen(seg_titles[p])
+		                                          : longest;
+	for (size_t p = 0; p < sizeof seg_abbrevs / sizeof seg_abbrevs[0]; p++)
+		longest = strlen(seg_abbrevs[p]) > longest ? strlen(seg_abbrevs[p])
+		                                           : longest;
+	assert_int_equal(longest, SEG_ABBREV_MAX_LEN);
+#define SORTED(list) \
+	for (size_t p = 1; p < sizeof list / sizeof list[0]; p++) \
+		assert_true(strcmp(list[p - 1], list[p]) < 0)
+	SORTED(seg_titles);
+	SORTED(seg_abbrevs);
+	SORTED(seg_starters);
+	SORTED(seg_speech_verbs);
+	SORTED(seg_bp_whole);
+	SORTED(seg_bp_note);
+	SORTED(seg_name_glue);
+#undef SORTED
+}
+
+/* ---- bf_count_words ---------------------------------------------------- */
+
+/* Split on ' ', then bf_is_word as first written on each token. */
+static uint32_t ref_count_words_str(const char *s)
+{
+	uint32_t n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const unsigned char *b = p, *q;
+		while (*p && *p != ' ')
+			p++;
+		for (q = b; q < p; q++) {
+			if ((*q >= '0' && *q <= '9') ||
+			    ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z'))
+				break;
+			if (*q >= 0x80) {
+				if (*q == 0xE2 && q + 1 < p &&
+				    (q[1] == 0x80 || q[1] == 0x81)) {
+					q += 2;
+					continue;
+				}
+				if (*q >= 0xC2)
+					break;
+			}
+		}
+		n += q < p;
+	}
+	return n;
+}
+
+/* Random tokens of words, punctuation, U+2000..U+206F dashes and quotes
+ * (0xE2 0x80/0x81), other 0xE2 code points, cut sequences and stray bytes,
+ * with single and double spaces. */
+static void test_count_words(void **state)
+{
+	(void)state;
+	static const char *const piece[] = {
+		"a", "Z", "7", "-", "\"", ",", "(", ".", "\xE2\x80\x94",
+		"\xE2\x80\x9C", "\xE2\x81\x84", "\xE2\x80", "\xE2", "\xE2\x82\xAC",
+		"\xE2\x80" "a", "\xE2\x80\x80" "b", "\xC3\xA9", "\xC2\xA0",
+		"\x80", "\xC1", "\xFF", " ", " ", "  ", "\x01",
+	};
+	bf_test_rng_t rng = { 5 };
+	char buf[256];
+	for (int iter = 0; iter < 50000; iter++) {
+		size_t n = bf_test_rand(&rng) % 30, l = 0;
+		for (size_t k = 0; k < n; k++) {
+			const char *p = piece[bf_test_rand(&rng) %
+			                      (sizeof piece / sizeof piece[0])];
+			memcpy(buf + l, p, strlen(p));
+			l += strlen(p);
+		}
+		buf[l] = '\0';
+		char *t = strdup(buf);   /* exact size, for ASan */
+		assert_non_null(t);
+		if (bf_count_words(t) != ref_count_words_str(t))
+			fail_msg("\"%s\": %u words, want %u", t,
+			         bf_count_words(t), ref_count_words_str(t));
+		free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +902,10 @@ int main(void)
 		cmocka_unit_test(test_random_text),
 		cmocka_unit_test(test_many_sentences),
 		cmocka_unit_test(test_reason_names),
+		cmocka_unit_test(test_scanners_match_plain),
+		cmocka_unit_test(test_scanners_hit),
+		cmocka_unit_test(test_scanner_tables),
+		cmocka_unit_test(test_count_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
