@@ -33,6 +33,7 @@
  * paid for by the separator code point that ended the previous word), so no
  * second buffer is needed and bf_norm_t stays as the header declares it. */
 #include "bf_normalize.h"
+#include "bf_swar.h"
 
 #include <libstemmer.h>
 #include <limits.h>
@@ -132,32 +133,9 @@ static inline void norm_word_close(bf_norm_t *out, size_t w)
 	t->len = (uint32_t)(w - t->off);
 }
 
-#define NORM_ONES 0x0101010101010101u   /* 1 in each of 8 bytes */
-#define NORM_HIGHS 0x8080808080808080u  /* bit 7 of each of 8 bytes */
+#define NORM_ONES BF_SWAR_ONES
+#define NORM_HIGHS BF_SWAR_HIGHS
 #define NORM_BLOCK sizeof(uint64_t)     /* bytes a step of the ASCII loop */
-
-/* s[0..8) as a little-endian number on any machine (byte k is bits
- * 8k..8k+7); gcc and clang make this one load. */
-static inline uint64_t norm_load8(const unsigned char *s)
-{
-	return (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16 |
-	       (uint64_t)s[3] << 24 | (uint64_t)s[4] << 32 |
-	       (uint64_t)s[5] << 40 | (uint64_t)s[6] << 48 |
-	       (uint64_t)s[7] << 56;
-}
-
-/* The inverse of norm_load8; also one store. */
-static inline void norm_store8(char *d, uint64_t x)
-{
-	d[0] = (char)x;
-	d[1] = (char)(x >> 8);
-	d[2] = (char)(x >> 16);
-	d[3] = (char)(x >> 24);
-	d[4] = (char)(x >> 32);
-	d[5] = (char)(x >> 40);
-	d[6] = (char)(x >> 48);
-	d[7] = (char)(x >> 56);
-}
 
 /* Bit 7 set in each byte of x in [lo, hi]; every byte of x below 0x80.
  * Per byte b: b + 0x80 - lo reaches bit 7 iff b >= lo, b + 0x7F - hi iff
@@ -167,19 +145,6 @@ static inline uint64_t norm_in_range(uint64_t x, unsigned lo, unsigned hi)
 	uint64_t ge = x + NORM_ONES * (0x80u - lo);
 	uint64_t gt = x + NORM_ONES * (0x7Fu - hi);
 	return ge & ~gt & NORM_HIGHS;
-}
-
-/* Index of the lowest byte whose bit 7 is set in m (m != 0). */
-static inline size_t norm_first_flag(uint64_t m)
-{
-#if defined(__GNUC__)
-	return (size_t)__builtin_ctzll(m) / 8;
-#else
-	size_t k = 0;
-	while (!(m & 0x80u))
-		m >>= 8, k++;
-	return k;
-#endif
 }
 
 /* The ASCII segment s[0..len) at the output position *p.  Eight bytes a
@@ -201,7 +166,7 @@ static bf_status_t norm_ascii(const unsigned char *s, size_t len,
 	size_t w = p->w, i = 0;
 	int in = p->in_word;
 	while (len - i >= NORM_BLOCK) {
-		uint64_t x = norm_load8(s + i), f = x | (NORM_ONES * 0x20u);
+		uint64_t x = bf_load8(s + i), f = x | (NORM_ONES * 0x20u);
 		uint64_t alnum = norm_in_range(x, '0', '9') |
 		                 norm_in_range(f, 'a', 'z');
 		if (!in) {
@@ -209,14 +174,14 @@ static bf_status_t norm_ascii(const unsigned char *s, size_t len,
 				i += NORM_BLOCK;
 				continue;
 			}
-			i += norm_first_flag(alnum);
+			i += bf_first_flag(alnum);
 			w = norm_word_open(out, w);
 			in = 1;
 			continue;
 		}
-		norm_store8(out->buf + w, x | (norm_in_range(x, 'A', 'Z') >> 2));
+		bf_store8(out->buf + w, x | (norm_in_range(x, 'A', 'Z') >> 2));
 		uint64_t end = ~alnum & NORM_HIGHS;
-		size_t k = end ? norm_first_flag(end) : NORM_BLOCK;
+		size_t k = end ? bf_first_flag(end) : NORM_BLOCK;
 		w += k;
 		i += k;
 		if (end) {
@@ -379,7 +344,6 @@ static bf_status_t norm_unicode(const unsigned char *s, size_t len,
 	return BF_OK;
 }
 
-#define NORM_HIGH_BITS 0x8080808080808080u  /* bit 7 of 8 bytes */
 
 /* First index at or after i of a byte >= 0x80, else len; 8 bytes a step,
  * since most sentences have none or only a few. */
@@ -389,7 +353,7 @@ static inline size_t norm_scan_high(const unsigned char *s, size_t i,
 	for (; i + sizeof(uint64_t) <= len; i += sizeof(uint64_t)) {
 		uint64_t x;
 		memcpy(&x, s + i, sizeof x);
-		if (x & NORM_HIGH_BITS)
+		if (x & BF_SWAR_HIGHS)
 			break;
 	}
 	while (i < len && s[i] < 0x80)

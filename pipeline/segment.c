@@ -22,6 +22,7 @@
  * and were most of the time here.  tests/test_segment.c checks each fast
  * scan against a plain byte-by-byte one. */
 #include "bf_segment.h"
+#include "bf_swar.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -107,8 +108,8 @@ static inline size_t seg_skip_to(const char *t, size_t i, size_t e,
 	return i;
 }
 
-#define SEG_ONES 0x0101010101010101u   /* 1 in each of 8 bytes */
-#define SEG_HIGHS 0x8080808080808080u  /* bit 7 of each of 8 bytes */
+#define SEG_ONES BF_SWAR_ONES
+#define SEG_HIGHS BF_SWAR_HIGHS
 
 /* Nonzero exactly when some byte of x is c (a borrow may flag a wrong
  * byte, but only above one that is c). */
@@ -192,28 +193,10 @@ static size_t seg_skip_ws(const char *t, size_t i, size_t e)
 	return i;
 }
 
-/* t[i..i+8) as a little-endian number on any machine (byte k is bits
- * 8k..8k+7); gcc and clang make this one load. */
+/* t[i..i+8) as a little-endian number (bf_swar.h). */
 static inline uint64_t seg_load8(const char *t, size_t i)
 {
-	const unsigned char *p = (const unsigned char *)t + i;
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-	       (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
-	       (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-	       (uint64_t)p[7] << 56;
-}
-
-/* Index of the lowest byte whose bit 7 is set in m (m != 0). */
-static inline size_t seg_first_flag(uint64_t m)
-{
-#if defined(__GNUC__)
-	return (size_t)__builtin_ctzll(m) / 8;
-#else
-	size_t k = 0;
-	while (!(m & 0x80u))
-		m >>= 8, k++;
-	return k;
-#endif
+	return bf_load8(t + i);
 }
 
 /* First index at or after i whose byte starts white space, else e.  Only
@@ -230,7 +213,7 @@ static inline size_t seg_word_end(const char *t, size_t i, size_t e)
 				i += sizeof(uint64_t);
 				continue;
 			}
-			i += seg_first_flag(m);
+			i += bf_first_flag(m);
 		} else {   /* the tail: skip bytes 0x21..0x7F */
 			while (i < e && seg_u8(t, i) - 0x21u < 0x5Fu)
 				i++;
@@ -725,7 +708,7 @@ static unsigned seg_scan_phrases(const char *t, size_t b, size_t e)
 	for (; e - i >= sizeof(uint64_t); i += SEG_PAIR_STEP) {
 		uint64_t m = seg_phrase_pairs(seg_load8(t, i));
 		while (m) {
-			size_t j = i + seg_first_flag(m);
+			size_t j = i + bf_first_flag(m);
 			if (j == b || !seg_alpha(seg_u8(t, j - 1)))
 				found |= seg_phrases_at(t, j, e);
 			m &= m - 1;

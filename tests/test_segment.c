@@ -788,7 +788,7 @@ static void test_scanner_tables(void **state)
 				                (seg_class[y] >> SEG_C_P2_SHIFT) &
 				                SEG_C_PAIRS;
 				assert_int_equal(m != 0, want != 0);
-				assert_true(!m || seg_first_flag(m) == k);
+				assert_true(!m || bf_first_flag(m) == k);
 			}
 	for (size_t p = 0; p < sizeof seg_phrases / sizeof seg_phrases[0]; p++) {
 		unsigned a = (unsigned char)seg_phrases[p].lit[0];
