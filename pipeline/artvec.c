@@ -378,12 +378,6 @@ static size_t select_top(wt_t *tw, size_t n, size_t top)
 	return top;
 }
 
-static int cmp_tw_term(const void *a, const void *b)
-{
-	const bf_tw_t *x = a, *y = b;
-	return (x->term > y->term) - (x->term < y->term);
-}
-
 /* Term weights by table: 1 + ln tf for small tf, ln((N + prior) / df) for
  * small df, each computed once by the same expression as for a term not
  * in the table (the same bits), not once per term of every article. */
@@ -444,7 +438,7 @@ static size_t top_terms(tally_t *x, const bf_corpus_t *c, const bf_features_t *f
 	norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
 	for (size_t i = 0; i < k; i++)
 		out[i] = (bf_tw_t){ x->tw[i].term, (float)(x->tw[i].w * norm) };
-	qsort(out, k, sizeof *out, cmp_tw_term);
+	bf_tw_sort_term(out, k);
 	return k;
 }
 

@@ -38,12 +38,6 @@ static int cmp_tw_weight(const void *a, const void *b)
 	return (x->term > y->term) - (x->term < y->term);
 }
 
-static int cmp_tw_term(const void *a, const void *b)
-{
-	const bf_tw_t *x = a, *y = b;
-	return (x->term > y->term) - (x->term < y->term);
-}
-
 int32_t bf_day_of(const char *s)
 {
 	if (!s)
@@ -128,9 +122,9 @@ static size_t tw_add(const bf_tw_t *a, size_t na, const bf_tw_t *b, size_t nb,
 static size_t tw_trim(bf_tw_t *tw, size_t n, size_t top)
 {
 	if (n > top) {
-		qsort(tw, n, sizeof *tw, cmp_tw_weight);
+		bf_tw_sort_weight(tw, n);
 		n = top;
-		qsort(tw, n, sizeof *tw, cmp_tw_term);
+		bf_tw_sort_term(tw, n);
 	}
 	return n;
 }
@@ -168,7 +162,7 @@ static void group_vector(groups_t *g, const bf_artvec_t *v, size_t gi, bf_tw_t *
 	g->cut[gi] = (bf_tw_t){ UINT32_MAX, 0 };
 	if (k > BF_STORY_INDEX_TERMS) {
 		memcpy(tmp, g->vec[gi], k * sizeof *tmp);
-		qsort(tmp, k, sizeof *tmp, cmp_tw_weight);
+		bf_tw_sort_weight(tmp, k);
 		g->cut[gi] = tmp[BF_STORY_INDEX_TERMS - 1];
 	}
 }
