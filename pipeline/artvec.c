@@ -107,14 +107,20 @@ typedef struct {
 	double w;
 } wt_t;
 
+/* One slot of the tally: the fields one lookup touches share a cache
+ * line (they were four arrays, four lines per lookup). */
+typedef struct {
+	uint32_t key;
+	uint32_t stamp;    /* valid when == the tally's generation */
+	uint32_t tf;       /* occurrences in the used sentences */
+	uint32_t in_title;
+} tslot_t;
+
 /* Per-thread tally of one article's distinct terms.  Slots are valid when
  * their stamp is the current generation, so a new article costs no
  * clearing. */
 typedef struct {
-	uint32_t *key;
-	uint32_t *tf;      /* occurrences in the used sentences */
-	uint32_t *stamp;
-	uint8_t *in_title;
+	tslot_t *slot;
 	size_t cap;        /* power of two */
 	uint32_t gen;
 	uint32_t *used;    /* slots in order of first use */
@@ -131,10 +137,7 @@ static bool tally_init(tally_t *x)
 
 static void tally_free(tally_t *x)
 {
-	free(x->key);
-	free(x->tf);
-	free(x->stamp);
-	free(x->in_title);
+	free(x->slot);
 	free(x->used);
 	free(x->tw);
 }
@@ -146,27 +149,17 @@ static bool tally_reset(tally_t *x, size_t n)
 		size_t cap = 1024;
 		while (cap < 2 * n + 2)
 			cap *= 2;
-		tally_t g = *x;
-		g.key = realloc(x->key, cap * sizeof *g.key);
-		x->key = g.key ? g.key : x->key;
-		g.tf = realloc(x->tf, cap * sizeof *g.tf);
-		x->tf = g.tf ? g.tf : x->tf;
-		g.stamp = realloc(x->stamp, cap * sizeof *g.stamp);
-		x->stamp = g.stamp ? g.stamp : x->stamp;
-		g.in_title = realloc(x->in_title, cap);
-		x->in_title = g.in_title ? g.in_title : x->in_title;
-		g.used = realloc(x->used, cap * sizeof *g.used);
-		x->used = g.used ? g.used : x->used;
-		g.tw = realloc(x->tw, cap * sizeof *g.tw);
-		x->tw = g.tw ? g.tw : x->tw;
-		if (!g.key || !g.tf || !g.stamp || !g.in_title || !g.used || !g.tw)
+		tally_free(x);
+		memset(x, 0, sizeof *x);
+		x->slot = calloc(cap, sizeof *x->slot);
+		x->used = malloc(cap * sizeof *x->used);
+		x->tw = malloc(cap * sizeof *x->tw);
+		if (!x->slot || !x->used || !x->tw)
 			return false;
-		memset(x->stamp, 0, cap * sizeof *x->stamp);
 		x->cap = cap;
-		x->gen = 0;
 	}
 	if (++x->gen == 0) { /* wrapped: stamps of old generations must go */
-		memset(x->stamp, 0, x->cap * sizeof *x->stamp);
+		memset(x->slot, 0, x->cap * sizeof *x->slot);
 		x->gen = 1;
 	}
 	x->n_used = 0;
@@ -176,17 +169,15 @@ static bool tally_reset(tally_t *x, size_t n)
 static void tally_add(tally_t *x, uint32_t term, uint32_t tf, uint8_t title)
 {
 	size_t i = (size_t)((uint64_t)term * 0x9E3779B97F4A7C15ull >> 32) & (x->cap - 1);
-	while (x->stamp[i] == x->gen && x->key[i] != term)
+	while (x->slot[i].stamp == x->gen && x->slot[i].key != term)
 		i = (i + 1) & (x->cap - 1);
-	if (x->stamp[i] != x->gen) {
-		x->stamp[i] = x->gen;
-		x->key[i] = term;
-		x->tf[i] = 0;
-		x->in_title[i] = 0;
+	tslot_t *sl = &x->slot[i];
+	if (sl->stamp != x->gen) {
+		*sl = (tslot_t){ term, x->gen, 0, 0 };
 		x->used[x->n_used++] = (uint32_t)i;
 	}
-	x->tf[i] += tf;
-	x->in_title[i] |= title;
+	sl->tf += tf;
+	sl->in_title |= title;
 }
 
 /* Tallies the terms of article a: its sentences (less skipped clusters)
@@ -312,7 +303,7 @@ bf_artvec_df_t *bf_artvec_df_create(const bf_corpus_t *c, const bf_features_t *f
 		for (long a = 0; a < (long)c->n_art; a++) {
 			ok = ok && tally_article(&x, c, f, NULL, NULL, df, true, (uint32_t)a);
 			for (size_t i = 0; ok && i < x.n_used; i++)
-				ok = df_add(m, x.key[x.used[i]], 1);
+				ok = df_add(m, x.slot[x.used[i]].key, 1);
 		}
 		tally_free(&x);
 	}
@@ -424,11 +415,11 @@ static size_t top_terms(tally_t *x, const bf_corpus_t *c, const bf_features_t *f
 		return SIZE_MAX;
 	size_t k = x->n_used;
 	for (size_t i = 0; i < k; i++) {
-		size_t s = x->used[i];
-		uint32_t tf = x->tf[s], dfv = df_get(&df->m, x->key[s]);
+		const tslot_t *sl = &x->slot[x->used[i]];
+		uint32_t tf = sl->tf, dfv = df_get(&df->m, sl->key);
 		double w = tf < TF_TAB ? wt->tf[tf] : tf_weight(tf);
-		w += x->in_title[s] ? o->title_boost : 0;
-		x->tw[i] = (wt_t){ x->key[s],
+		w += sl->in_title ? o->title_boost : 0;
+		x->tw[i] = (wt_t){ sl->key,
 		                   w * (dfv < IDF_TAB ? wt->idf[dfv] : idf_weight(wt->N, dfv)) };
 	}
 	k = select_top(x->tw, k, o->top);
