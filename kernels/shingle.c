@@ -11,7 +11,7 @@
 /* Buckets at or below this many hashes are finished by insertion sort: for a
  * typical sentence (10-40 shingles) this is the whole sort, and below it the
  * 256-bucket bookkeeping of a radix pass costs more than it saves. */
-#define BF_HS_INSERTION_MAX 32
+#define BF_HS_INSERTION_MAX 64
 
 /* Bits per radix digit; 8 keeps the per-level tables at 2 x 256 entries on
  * the stack (4 KiB), and a 64-bit hash has BF_HS_LEVELS digits. */
