@@ -51,7 +51,10 @@ typedef struct {
 	 * bytes, not 20 */
 	bf_key128_t *type_key;
 	uint64_t *type_raw;      /* XXH3 of each type's first raw text */
-	uint32_t *tab;
+	uint32_t *type_len;      /* and its length in bytes */
+	uint32_t *tab;           /* by normalized key */
+	uint32_t *rtab;          /* by raw text (type_raw, type_len); the
+	                            same capacity as tab */
 	size_t tab_cap;
 	bf_feat_scratch_t *scratch; /* n_threads */
 	double seconds;          /* wall time spent in bf_features_add */

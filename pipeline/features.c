@@ -25,7 +25,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#define TYPE_CHUNK 1024u        /* new types per parallel work unit */
+#define TYPE_CHUNK 1024u        /* candidates per parallel work unit */
 #define KEY_CHUNK 4096u         /* sentences per parallel work unit */
 #define STEM_CACHE_BITS 16u     /* 65,536 cached words per thread (1 MiB) */
 #define STEM_CACHE_WAYS 4u      /* words per set: 64 bytes, one cache line */
@@ -99,9 +99,10 @@ bf_status_t bf_features_init(bf_features_t *f, unsigned k, uint64_t seed,
 	f->scratch = calloc((size_t)f->n_threads, sizeof *f->scratch);
 	f->tab_cap = 1024;
 	f->tab = calloc(f->tab_cap, sizeof *f->tab);
+	f->rtab = calloc(f->tab_cap, sizeof *f->rtab);
 	f->sh_off = calloc(1, sizeof *f->sh_off);
 	f->term_off = calloc(1, sizeof *f->term_off);
-	bool ok = f->scratch && f->tab && f->sh_off &&
+	bool ok = f->scratch && f->tab && f->rtab && f->sh_off &&
 	          f->term_off;
 	for (int t = 0; ok && t < f->n_threads; t++) {
 		bf_feat_scratch_t *sc = &f->scratch[t];
@@ -125,9 +126,13 @@ void bf_features_finish(bf_features_t *f)
 		scratch_free(&f->scratch[t]);
 	free(f->scratch);
 	free(f->tab);
+	free(f->rtab);
 	free(f->type_key);
 	free(f->type_raw);
+	free(f->type_len);
 	f->type_raw = NULL;
+	f->type_len = NULL;
+	f->rtab = NULL;
 	f->scratch = NULL;
 	f->tab = NULL;
 	f->type_key = NULL;
@@ -157,42 +162,37 @@ static size_t tab_slot(const uint32_t *tab, size_t cap, const bf_key128_t *type_
 	return i;
 }
 
-static bool tab_grow(bf_features_t *f)
+/* Raw-text table: types by the XXH3 and length of their first sentence's
+ * raw bytes.  Returns the slot holding (raw, len), or the empty slot. */
+static size_t raw_slot(const bf_features_t *f, const uint32_t *rtab, size_t cap,
+                       uint64_t raw, uint32_t len)
 {
-	size_t cap = f->tab_cap * 2;
-	uint32_t *tab = calloc(cap, sizeof *tab);
-	if (!tab)
-		return false;
-	for (size_t i = 0; i < f->tab_cap; i++)
-		if (f->tab[i])
-			tab[tab_slot(tab, cap, f->type_key, f->type_key[f->tab[i] - 1])] = f->tab[i];
-	free(f->tab);
-	f->tab = tab;
-	f->tab_cap = cap;
-	return true;
+	size_t mask = cap - 1, i = (size_t)(raw >> 20) & mask;
+	while (rtab[i] && (f->type_raw[rtab[i] - 1] != raw || f->type_len[rtab[i] - 1] != len))
+		i = (i + 1) & mask;
+	return i;
 }
 
-/* Step 1: keys of sentences [s0, s1) into key[0..), and hashes of their
- * raw text into raw[0..). */
-static bool key_batch(bf_features_t *f, const bf_corpus_t *c, size_t s0,
-                      size_t s1, bf_key128_t *key, uint64_t *raw)
+/* Both tables doubled (they hold the same types). */
+static bool tabs_grow(bf_features_t *f)
 {
-	bool ok = true;
-	long n_chunks = (long)((s1 - s0 + KEY_CHUNK - 1) / KEY_CHUNK);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(f->n_threads) reduction(&& : ok) if (n_chunks > 1)
-	for (long ch = 0; ch < n_chunks; ch++) {
-		bf_norm_t *nm = &f->scratch[omp_get_thread_num()].nm;
-		size_t lo = s0 + (size_t)ch * KEY_CHUNK;
-		size_t hi = lo + KEY_CHUNK < s1 ? lo + KEY_CHUNK : s1;
-		for (size_t s = lo; s < hi && ok; s++) {
-			const char *t = bf_sent_text(c, (uint32_t)s);
-			raw[s - s0] = XXH3_64bits(t, c->sent[s].text_len);
-			ok = bf_normalize(t, c->sent[s].text_len, nm) == BF_OK;
-			XXH128_hash_t h = XXH3_128bits_withSeed(nm->buf, nm->len, f->seed);
-			key[s - s0] = (bf_key128_t){ h.low64, h.high64 };
-		}
+	size_t cap = f->tab_cap * 2;
+	uint32_t *tab = calloc(cap, sizeof *tab), *rtab = calloc(cap, sizeof *rtab);
+	if (!tab || !rtab) {
+		free(tab);
+		free(rtab);
+		return false;
 	}
-	return ok;
+	for (size_t t = 0; t < f->n_types; t++) {
+		tab[tab_slot(tab, cap, f->type_key, f->type_key[t])] = (uint32_t)t + 1;
+		rtab[raw_slot(f, rtab, cap, f->type_raw[t], f->type_len[t])] = (uint32_t)t + 1;
+	}
+	free(f->tab);
+	free(f->rtab);
+	f->tab = tab;
+	f->rtab = rtab;
+	f->tab_cap = cap;
+	return true;
 }
 
 /* Room for need types in every per-type array (one shared capacity). */
@@ -205,39 +205,11 @@ static bool grow_types(bf_features_t *f, size_t need)
 	    !bf_array_resize((void **)&f->sh_off, nc + 1, sizeof *f->sh_off) ||
 	    !bf_array_resize((void **)&f->term_off, nc + 1, sizeof *f->term_off) ||
 	    !bf_array_resize((void **)&f->type_key, nc, sizeof *f->type_key) ||
-	    !bf_array_resize((void **)&f->type_raw, nc, sizeof *f->type_raw))
+	    !bf_array_resize((void **)&f->type_raw, nc, sizeof *f->type_raw) ||
+	    !bf_array_resize((void **)&f->type_len, nc, sizeof *f->type_len))
 		return false;
 	f->cap_types = nc;
 	return true;
-}
-
-/* Step 2: types of sentences [s0, s1), in order.  Returns the number of new
- * types (their ids are f->n_types - new .. f->n_types - 1), or -1. */
-static long assign_types(bf_features_t *f, bf_corpus_t *c, size_t s0, size_t s1,
-                         const bf_key128_t *key, const uint64_t *raw)
-{
-	size_t before = f->n_types;
-	for (size_t s = s0; s < s1; s++) {
-		if (2 * (f->n_types + 1) > f->tab_cap && !tab_grow(f))
-			return -1;
-		size_t i = tab_slot(f->tab, f->tab_cap, f->type_key, key[s - s0]);
-		if (!f->tab[i]) {
-			if (!grow_types(f, f->n_types + 1))
-				return -1;
-			f->type_key[f->n_types] = key[s - s0];
-			f->type_raw[f->n_types] = raw[s - s0];
-			f->type_rep[f->n_types++] = (uint32_t)s;
-			f->tab[i] = (uint32_t)f->n_types;
-		} else if (f->type_raw[f->tab[i] - 1] == raw[s - s0] &&
-		           c->sent[f->type_rep[f->tab[i] - 1]].text_len == c->sent[s].text_len) {
-			/* same normalized key, same length, same 64-bit hash of the raw
-			 * bytes: the same text (comparing the bytes would mean
-			 * unpacking the first one's block for every repeat) */
-			bf_corpus_share_text(c, s, f->type_rep[f->tab[i] - 1]);
-		}
-		f->type_of[s] = f->tab[i] - 1;
-	}
-	return (long)(f->n_types - before);
 }
 
 /* The stored shingle set of a normalized sentence: hashes into buf (room
@@ -250,15 +222,12 @@ static size_t shingle_set(const bf_features_t *f, const bf_norm_t *nm,
 	return bf_hashset_upper32(buf, bf_hashset_make(buf, k), out);
 }
 
-/* Features of type t into o (shingle and term sets). */
-static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
-                          bf_feat_scratch_t *sc, chunk_out_t *o,
+/* Features of the normalized text in sc->nm into o (shingle and term
+ * sets). */
+static bool norm_features(const bf_features_t *f, bf_feat_scratch_t *sc, chunk_out_t *o,
                           uint32_t *n_sh, uint32_t *n_term)
 {
-	uint32_t s = f->type_rep[t];
 	bf_norm_t *nm = &sc->nm;
-	if (bf_normalize(bf_sent_text(c, s), c->sent[s].text_len, nm) != BF_OK)
-		return false;
 	size_t nsh = bf_shingle_count(nm->n_tok, f->k);
 	size_t room = nsh > nm->n_tok ? nsh : nm->n_tok;
 	if (!bf_array_grow((void **)&sc->buf, &sc->buf_cap, room, sizeof(uint64_t)) ||
@@ -281,49 +250,236 @@ static bool type_features(bf_features_t *f, const bf_corpus_t *c, size_t t,
 	return true;
 }
 
-/* Appends a chunk's sets and turns its per-type counts into offsets. */
-static bool append_chunk(bf_features_t *f, size_t t0, size_t t1, chunk_out_t *o,
-                         const uint32_t *n_sh, const uint32_t *n_term)
+/* ---- one batch ------------------------------------------------------------
+ *
+ * Most sentences of a dump repeat an earlier one byte for byte (on the
+ * 20 MB make_dump dump 58 %), so a sentence is first looked up by its raw
+ * bytes' hash; only the first sentence of each new raw text is normalized,
+ * keyed, and (when its key is new too) given features, each once.  The
+ * lookups of old texts and keys read the tables as they were when the batch
+ * began, in parallel; what is new is added in sentence order. */
+
+enum {
+	K_KNOWN,   /* raw text of an earlier batch's type: ref = type */
+	K_REPEAT,  /* raw text of an earlier sentence of this batch: ref = it */
+	K_CAND,    /* first of its raw text: ref = candidate number */
+};
+
+typedef struct {
+	size_t s0, n;        /* sentences [s0, s0 + n) */
+	uint64_t *raw;       /* XXH3 of each raw text */
+	uint8_t *kind;
+	uint32_t *ref;
+	uint32_t *cand;      /* sentence (batch index) of each candidate */
+	size_t n_cand;
+	bf_key128_t *key;    /* per candidate */
+	uint32_t *old_type;  /* per candidate: type of its key before the
+	                        batch, or UINT32_MAX */
+	uint32_t *cnt;       /* per candidate: n_sh, then (at n_cand +) n_term */
+	chunk_out_t *ch;     /* features of new-key candidates, per chunk */
+	size_t n_chunks;
+	uint8_t *keep;       /* per candidate: made a new type */
+} batch_t;
+
+static void batch_free(batch_t *b)
 {
-	size_t sh_len = f->sh_off[t0], term_len = f->term_off[t0];
-	if (!bf_array_grow((void **)&f->sh, &f->sh_cap, sh_len + o->n_sh, sizeof(uint32_t)) ||
-	    !bf_array_grow((void **)&f->term, &f->term_cap, term_len + o->n_term, sizeof(uint32_t)))
-		return false;
-	memcpy(f->sh + sh_len, o->sh, o->n_sh * sizeof *o->sh);
-	memcpy(f->term + term_len, o->term, o->n_term * sizeof *o->term);
-	for (size_t t = t0; t < t1; t++) {
-		f->sh_off[t + 1] = f->sh_off[t] + n_sh[t - t0];
-		f->term_off[t + 1] = f->term_off[t] + n_term[t - t0];
+	for (size_t i = 0; b->ch && i < b->n_chunks; i++) {
+		free(b->ch[i].sh);
+		free(b->ch[i].term);
 	}
+	free(b->ch);
+	free(b->raw);
+	free(b->kind);
+	free(b->ref);
+	free(b->cand);
+	free(b->key);
+	free(b->old_type);
+	free(b->cnt);
+	free(b->keep);
+}
+
+/* Step 1 (parallel): raw hashes; a raw text already known gets its type
+ * and shares its first sentence's text here. */
+static void raw_lookup(bf_features_t *f, bf_corpus_t *c, batch_t *b)
+{
+	long n_chunks = (long)((b->n + KEY_CHUNK - 1) / KEY_CHUNK);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(f->n_threads) if (n_chunks > 1)
+	for (long ch = 0; ch < n_chunks; ch++) {
+		size_t lo = (size_t)ch * KEY_CHUNK, hi = lo + KEY_CHUNK < b->n ? lo + KEY_CHUNK : b->n;
+		for (size_t i = lo; i < hi; i++) {
+			size_t s = b->s0 + i;
+			uint32_t len = c->sent[s].text_len;
+			b->raw[i] = XXH3_64bits(bf_sent_text(c, (uint32_t)s), len);
+			uint32_t t = f->rtab[raw_slot(f, f->rtab, f->tab_cap, b->raw[i], len)];
+			b->kind[i] = t ? K_KNOWN : K_CAND;
+			b->ref[i] = t - 1;
+			if (t) { /* each sentence writes only its own slots */
+				f->type_of[s] = t - 1;
+				bf_corpus_share_text(c, s, f->type_rep[t - 1]);
+			}
+		}
+	}
+}
+
+/* Step 2 (sequential): repeats inside the batch, through a table of the
+ * batch's first sentences by raw text; the rest become candidates. */
+static bool mark_repeats(const bf_corpus_t *c, batch_t *b)
+{
+	size_t cap = 1024;
+	while (cap < 2 * b->n)
+		cap *= 2;
+	uint32_t *seen = calloc(cap, sizeof *seen); /* batch index + 1 */
+	b->cand = malloc((b->n ? b->n : 1) * sizeof *b->cand);
+	if (!seen || !b->cand) {
+		free(seen);
+		return false;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->kind[i] == K_KNOWN)
+			continue;
+		uint32_t len = c->sent[b->s0 + i].text_len;
+		size_t j = (size_t)(b->raw[i] >> 20) & (cap - 1);
+		while (seen[j] && (b->raw[seen[j] - 1] != b->raw[i] ||
+		                   c->sent[b->s0 + seen[j] - 1].text_len != len))
+			j = (j + 1) & (cap - 1);
+		if (seen[j]) {
+			b->kind[i] = K_REPEAT;
+			b->ref[i] = seen[j] - 1;
+		} else {
+			seen[j] = (uint32_t)i + 1;
+			b->ref[i] = (uint32_t)b->n_cand;
+			b->cand[b->n_cand++] = (uint32_t)i;
+		}
+	}
+	free(seen);
 	return true;
 }
 
-/* Step 3: features of types [t0, t1) in fixed chunks. */
-static bool new_type_features(bf_features_t *f, const bf_corpus_t *c,
-                              size_t t0, size_t t1)
+/* Step 3 (parallel, fixed chunks of candidates): normalize and key each
+ * candidate once; a key already known names its type, a new one gets its
+ * features computed here, from the same normalization. */
+static bool key_candidates(bf_features_t *f, const bf_corpus_t *c, batch_t *b)
 {
-	size_t n = t1 - t0, n_chunks = (n + TYPE_CHUNK - 1) / TYPE_CHUNK;
-	chunk_out_t *ch = calloc(n_chunks ? n_chunks : 1, sizeof *ch);
-	uint32_t *cnt = malloc((2 * n + 1) * sizeof *cnt); /* n_sh, then n_term */
-	bool ok = ch && cnt;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(f->n_threads) if (ok && n_chunks > 1)
-	for (long i = 0; i < (long)(ok ? n_chunks : 0); i++) { /* if() does not skip */
+	size_t n = b->n_cand;
+	b->n_chunks = (n + TYPE_CHUNK - 1) / TYPE_CHUNK;
+	b->ch = calloc(b->n_chunks ? b->n_chunks : 1, sizeof *b->ch);
+	b->key = malloc((n ? n : 1) * sizeof *b->key);
+	b->old_type = malloc((n ? n : 1) * sizeof *b->old_type);
+	b->cnt = calloc(2 * n + 1, sizeof *b->cnt);
+	b->keep = calloc(n ? n : 1, 1);
+	if (!b->ch || !b->key || !b->old_type || !b->cnt || !b->keep)
+		return false;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(f->n_threads) if (b->n_chunks > 1)
+	for (long k = 0; k < (long)b->n_chunks; k++) {
 		bf_feat_scratch_t *sc = &f->scratch[omp_get_thread_num()];
-		size_t lo = t0 + (size_t)i * TYPE_CHUNK, hi = lo + TYPE_CHUNK < t1 ? lo + TYPE_CHUNK : t1;
-		for (size_t t = lo; t < hi && !ch[i].oom; t++)
-			ch[i].oom = !type_features(f, c, t, sc, &ch[i], &cnt[t - t0], &cnt[n + t - t0]);
+		size_t lo = (size_t)k * TYPE_CHUNK, hi = lo + TYPE_CHUNK < n ? lo + TYPE_CHUNK : n;
+		for (size_t q = lo; q < hi && !b->ch[k].oom; q++) {
+			size_t s = b->s0 + b->cand[q];
+			b->ch[k].oom = bf_normalize(bf_sent_text(c, (uint32_t)s), c->sent[s].text_len,
+			                            &sc->nm) != BF_OK;
+			XXH128_hash_t h = XXH3_128bits_withSeed(sc->nm.buf, sc->nm.len, f->seed);
+			b->key[q] = (bf_key128_t){ h.low64, h.high64 };
+			uint32_t t = f->tab[tab_slot(f->tab, f->tab_cap, f->type_key, b->key[q])];
+			b->old_type[q] = t - 1;
+			if (!t && !b->ch[k].oom)
+				b->ch[k].oom = !norm_features(f, sc, &b->ch[k], &b->cnt[q], &b->cnt[n + q]);
+		}
 	}
-	for (size_t i = 0; ok && i < n_chunks; i++) {
-		size_t lo = t0 + i * TYPE_CHUNK, hi = lo + TYPE_CHUNK < t1 ? lo + TYPE_CHUNK : t1;
-		ok = !ch[i].oom && append_chunk(f, lo, hi, &ch[i], cnt + (lo - t0), cnt + n + (lo - t0));
+	for (size_t k = 0; k < b->n_chunks; k++)
+		if (b->ch[k].oom)
+			return false;
+	return true;
+}
+
+/* A new type for candidate q (sentence s); false when out of memory. */
+static bool new_type(bf_features_t *f, const bf_corpus_t *c, batch_t *b, size_t q,
+                     size_t s)
+{
+	if ((2 * (f->n_types + 1) > f->tab_cap && !tabs_grow(f)) ||
+	    !grow_types(f, f->n_types + 1))
+		return false;
+	size_t t = f->n_types++;
+	f->type_key[t] = b->key[q];
+	f->type_raw[t] = b->raw[b->cand[q]];
+	f->type_len[t] = c->sent[s].text_len;
+	f->type_rep[t] = (uint32_t)s;
+	f->tab[tab_slot(f->tab, f->tab_cap, f->type_key, b->key[q])] = (uint32_t)t + 1;
+	f->rtab[raw_slot(f, f->rtab, f->tab_cap, f->type_raw[t], f->type_len[t])] = (uint32_t)t + 1;
+	b->keep[q] = 1;
+	return true;
+}
+
+/* Step 4 (sequential, sentence order): types, new ones numbered in order
+ * of first sentence; texts shared with an earlier identical sentence. */
+static bool assign_types(bf_features_t *f, bf_corpus_t *c, batch_t *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		size_t s = b->s0 + i;
+		uint32_t t;
+		if (b->kind[i] == K_KNOWN) {
+			continue; /* done in raw_lookup */
+		} else if (b->kind[i] == K_REPEAT) {
+			t = f->type_of[b->s0 + b->ref[i]];
+			bf_corpus_share_text(c, s, b->s0 + b->ref[i]);
+		} else {
+			size_t q = b->ref[i];
+			t = b->old_type[q];
+			if (t == UINT32_MAX) { /* new before this batch; maybe seen in it */
+				uint32_t have = f->tab[tab_slot(f->tab, f->tab_cap, f->type_key, b->key[q])];
+				if (!have && !new_type(f, c, b, q, s))
+					return false;
+				t = have ? have - 1 : (uint32_t)(f->n_types - 1);
+			}
+		}
+		f->type_of[s] = t;
 	}
-	for (size_t i = 0; ch && i < n_chunks; i++) {
-		free(ch[i].sh);
-		free(ch[i].term);
+	return true;
+}
+/* Step 5: the sets of the candidates that made new types, appended in
+ * type order (candidates are in sentence order, and so are new types):
+ * offsets in one pass, then each chunk's sets copied in parallel. */
+static bool append_sets(bf_features_t *f, const batch_t *b, size_t t0)
+{
+	size_t n = b->n_cand, t = t0;
+	for (size_t q = 0; q < n; q++)
+		if (b->keep[q]) {
+			f->sh_off[t + 1] = f->sh_off[t] + b->cnt[q];
+			f->term_off[t + 1] = f->term_off[t] + b->cnt[n + q];
+			t++;
+		}
+	if (t != f->n_types ||
+	    !bf_array_grow((void **)&f->sh, &f->sh_cap, f->sh_off[t], sizeof(uint32_t)) ||
+	    !bf_array_grow((void **)&f->term, &f->term_cap, f->term_off[t], sizeof(uint32_t)))
+		return false;
+	/* first new type of each chunk */
+	size_t *t_of = malloc((b->n_chunks + 1) * sizeof *t_of);
+	if (!t_of)
+		return false;
+	t_of[0] = t0;
+	for (size_t k = 0; k < b->n_chunks; k++) {
+		size_t lo = k * TYPE_CHUNK, hi = lo + TYPE_CHUNK < n ? lo + TYPE_CHUNK : n;
+		t_of[k + 1] = t_of[k];
+		for (size_t q = lo; q < hi; q++)
+			t_of[k + 1] += b->keep[q];
 	}
-	free(ch);
-	free(cnt);
-	return ok;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(f->n_threads) if (b->n_chunks > 1)
+	for (long k = 0; k < (long)b->n_chunks; k++) {
+		const chunk_out_t *o = &b->ch[k];
+		size_t lo = (size_t)k * TYPE_CHUNK, hi = lo + TYPE_CHUNK < n ? lo + TYPE_CHUNK : n;
+		size_t sh = 0, term = 0, tt = t_of[k]; /* read positions in the chunk */
+		for (size_t q = lo; q < hi; q++) {
+			uint32_t nsh = b->cnt[q], nterm = b->cnt[n + q];
+			if (b->keep[q]) {
+				memcpy(f->sh + f->sh_off[tt], o->sh + sh, nsh * sizeof *f->sh);
+				memcpy(f->term + f->term_off[tt], o->term + term, nterm * sizeof *f->term);
+				tt++;
+			}
+			sh += nsh;
+			term += nterm;
+		}
+	}
+	free(t_of);
+	return true;
 }
 
 bf_status_t bf_features_add(bf_features_t *f, bf_corpus_t *c, size_t s0,
@@ -340,18 +496,22 @@ bf_status_t bf_features_add(bf_features_t *f, bf_corpus_t *c, size_t s0,
 		f->type_of = to;
 		f->cap = nc;
 	}
-	bf_key128_t *key = malloc((s1 - s0 + 1) * sizeof *key);
-	uint64_t *raw = malloc((s1 - s0 + 1) * sizeof *raw);
-	bool ok = key && raw && key_batch(f, c, s0, s1, key, raw);
-	long n_new = ok ? assign_types(f, c, s0, s1, key, raw) : -1;
-	free(key);
-	free(raw);
-	ok = n_new >= 0 &&
-	     new_type_features(f, c, f->n_types - (size_t)n_new, f->n_types);
+	batch_t b = { .s0 = s0, .n = s1 - s0 };
+	b.raw = malloc((b.n + 1) * sizeof *b.raw);
+	b.kind = malloc(b.n + 1);
+	b.ref = malloc((b.n + 1) * sizeof *b.ref);
+	size_t t0 = f->n_types;
+	bool ok = b.raw && b.kind && b.ref;
+	if (ok)
+		raw_lookup(f, c, &b);
+	ok = ok && mark_repeats(c, &b) && key_candidates(f, c, &b) &&
+	     assign_types(f, c, &b) && append_sets(f, &b, t0);
+	batch_free(&b);
 	f->n = s1;
 	f->seconds += omp_get_wtime() - t;
 	return ok ? BF_OK : BF_ENOMEM;
 }
+
 
 void bf_features_drop_shingles(bf_features_t *f)
 {
