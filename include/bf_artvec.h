@@ -61,6 +61,8 @@ typedef struct {
 	uint32_t top;        /* terms kept per article, 1..BF_ARTVEC_TOP */
 	double title_boost;  /* tf weight added to title terms; 0: titles unused */
 	int n_threads;
+	const uint8_t *only; /* NULL, or one flag per article: the vectors of
+	                        unflagged articles are left empty */
 } bf_artvec_opts_t;
 
 /* Counts, for every term, the articles of c whose sentences or title carry

@@ -474,6 +474,10 @@ bf_status_t bf_artvec_build(bf_artvec_t *v, const bf_corpus_t *c,
 		ok = tally_init(&x);
 #pragma omp for schedule(dynamic, 256)
 		for (long a = 0; a < (long)n; a++) {
+			if (o->only && !o->only[a]) {
+				v->n[a] = 0;
+				continue;
+			}
 			size_t k = ok ? top_terms(&x, c, f, d, df, &wt, o, (uint32_t)a,
 			                          v->tw + (size_t)a * o->top) : SIZE_MAX;
 			ok = k != SIZE_MAX;

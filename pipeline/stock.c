@@ -24,6 +24,32 @@ static double coherence(const bf_corpus_t *c, const bf_artvec_t *v,
 	return pairs ? sum / (double)pairs : 1.0;
 }
 
+bool bf_stock_sample(const bf_corpus_t *c, const bf_dedup_t *d, uint8_t *need)
+{
+	size_t nc = d->n_clusters;
+	uint8_t *taken = calloc(nc ? nc : 1, 1);
+	uint32_t *last = malloc((nc ? nc : 1) * sizeof *last);
+	if (!taken || !last) {
+		free(taken);
+		free(last);
+		return false;
+	}
+	memset(need, 0, c->n_art);
+	/* as coherence() walks each cluster's members in sentence order */
+	for (size_t s = 0; s < d->n_sent; s++) {
+		uint32_t cl = d->cluster_of[s], a = c->sent[s].article;
+		if (d->cl_support[cl] < BF_STOCK_MIN_SUPPORT || taken[cl] == BF_STOCK_SAMPLE ||
+		    (taken[cl] && last[cl] == a))
+			continue;
+		need[a] = 1;
+		last[cl] = a;
+		taken[cl]++;
+	}
+	free(taken);
+	free(last);
+	return true;
+}
+
 size_t bf_stock_find(const bf_corpus_t *c, const bf_dedup_t *d,
                      const bf_artvec_t *v, uint8_t *stock, int n_threads)
 {

@@ -357,8 +357,13 @@ static bool group_articles(bf_stories_t *st, const bf_corpus_t *c,
 	int nt = o->n_threads > 0 ? o->n_threads : 1;
 	bf_artvec_t v = { 0 };
 	bf_artvec_df_t *df = bf_artvec_df_create(c, f, o->seed, nt);
-	bf_artvec_opts_t stock_o = { NULL, STOCK_VEC_TERMS, 0, nt };
-	bool ok = df && bf_artvec_build(&v, c, f, d, df, &stock_o) == BF_OK;
+	/* the stock test reads a few articles of each busy cluster: only
+	 * theirs are built */
+	uint8_t *need = malloc(c->n_art ? c->n_art : 1);
+	bf_artvec_opts_t stock_o = { NULL, STOCK_VEC_TERMS, 0, nt, need };
+	bool ok = df && need && bf_stock_sample(c, d, need) &&
+	          bf_artvec_build(&v, c, f, d, df, &stock_o) == BF_OK;
+	free(need);
 	if (ok)
 		st->n_stock = bf_stock_find(c, d, &v, st->cl_stock, nt);
 	bf_artvec_free(&v);
@@ -368,7 +373,7 @@ static bool group_articles(bf_stories_t *st, const bf_corpus_t *c,
 			bf_uf_union(uf, 0, (uint32_t)a);
 	} else if (ok) {
 		bf_artvec_opts_t story_o = { st->cl_stock, BF_STORY_VEC_TERMS,
-		                             BF_STORY_TITLE_BOOST, nt };
+		                             BF_STORY_TITLE_BOOST, nt, NULL };
 		bf_storylink_counts_t lc = { 0 };
 		ok = bf_artvec_build(&v, c, f, d, df, &story_o) == BF_OK;
 		bf_artvec_df_free(df); /* before the index: lower peak memory */

@@ -18,6 +18,7 @@
 #include "bf_dedup.h"
 #include "bf_features.h"
 #include "bf_stories.h"
+#include "bf_stock.h"
 #include "bf_storylink.h"
 #include "bf_terms.h"
 #include "testutil.h"
@@ -315,6 +316,79 @@ static void test_day_of(void **state)
 	assert_int_equal(bf_day_of("Mon, 3 Jun 2024"), INT32_MIN);
 }
 
+/* The stock test reads the vectors of a few articles per busy cluster;
+ * building only those (bf_stock_sample) flags the same clusters as
+ * building every vector.  Nine articles of three events each end with the
+ * same stock line, which must come out stock. */
+static void test_stock_sample(void **state)
+{
+	(void)state;
+	static const char *const *EV[3] = { &VOLCANO[0][0], &MERGER[0][0], &FINAL[0][0] };
+	sbuf_t b = { 0 };
+	char id[32], text[2048];
+	for (int e = 0; e < 3; e++)
+		for (int i = 0; i < 3; i++) {
+			snprintf(id, sizeof id, "a%d%d", e, i);
+			snprintf(text, sizeof text, "%s The company did not immediately respond "
+			         "to a request for comment on Tuesday evening.", EV[e][2 * i + 1]);
+			add_article(&b, id, EV[e][2 * i], text, NULL);
+		}
+	char *dir = bf_test_tmpdir();
+	char path[512];
+	snprintf(path, sizeof path, "%s/in.jsonl", dir);
+	bf_test_write_file(path, b.buf, strlen(b.buf));
+	bf_corpus_t c;
+	bf_features_t f;
+	bf_dedup_t d;
+	load(path, 1, &c, &f);
+	bf_dedup_opts_t dopt = { 0.5, 128, SEED, 1 };
+	assert_int_equal(bf_dedup_run(&d, &f, &c, &dopt), BF_OK);
+	bf_artvec_df_t *df = bf_artvec_df_create(&c, &f, SEED, 1);
+	assert_non_null(df);
+	uint8_t *need = malloc(c.n_art), *all = malloc(d.n_clusters), *some = malloc(d.n_clusters);
+	assert_true(need && all && some);
+	assert_true(bf_stock_sample(&c, &d, need));
+	size_t n_need = 0;
+	for (size_t a = 0; a < c.n_art; a++)
+		n_need += need[a];
+	assert_int_equal(n_need, BF_STOCK_SAMPLE); /* the stock line's first 8 */
+	/* brute force: every busy cluster's first BF_STOCK_SAMPLE articles, in
+	 * sentence order, are flagged */
+	for (size_t cl = 0; cl < d.n_clusters; cl++) {
+		if (d.cl_support[cl] < BF_STOCK_MIN_SUPPORT)
+			continue;
+		uint32_t seen[BF_STOCK_SAMPLE], k = 0;
+		for (size_t s = 0; s < d.n_sent && k < BF_STOCK_SAMPLE; s++) {
+			uint32_t a = c.sent[s].article;
+			if (d.cluster_of[s] == cl && (k == 0 || seen[k - 1] != a)) {
+				seen[k++] = a;
+				assert_true(need[a]);
+			}
+		}
+	}
+	bf_artvec_t v;
+	bf_artvec_opts_t o_all = { NULL, 30, 0, 1, NULL }, o_some = { NULL, 30, 0, 1, need };
+	assert_int_equal(bf_artvec_build(&v, &c, &f, &d, df, &o_all), BF_OK);
+	size_t n_all = bf_stock_find(&c, &d, &v, all, 1);
+	bf_artvec_free(&v);
+	assert_int_equal(bf_artvec_build(&v, &c, &f, &d, df, &o_some), BF_OK);
+	size_t n_some = bf_stock_find(&c, &d, &v, some, 1);
+	bf_artvec_free(&v);
+	assert_int_equal(n_some, n_all);
+	assert_memory_equal(all, some, d.n_clusters);
+	free(need);
+	free(all);
+	free(some);
+	bf_artvec_df_free(df);
+	bf_dedup_free(&d);
+	bf_features_free(&f);
+	bf_corpus_free(&c);
+	remove(path);
+	remove(dir);
+	free(dir);
+	free(b.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_thread_count),
 		cmocka_unit_test(test_title_terms_match_sentence_terms),
 		cmocka_unit_test(test_day_of),
+		cmocka_unit_test(test_stock_sample),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
