@@ -433,17 +433,19 @@ static size_t top_terms(tally_t *x, const bf_corpus_t *c, const bf_features_t *f
 	return k;
 }
 
+/* Branch-free merge step (which side advances is data, as in
+ * bf_hashset_intersect): a product is added at every step, times 0 when
+ * the terms differ.  Adding +0.0 leaves the sum's bits alone (weights are
+ * finite), so the result is that of adding the matches only. */
 double bf_tw_dot(const bf_tw_t *a, size_t na, const bf_tw_t *b, size_t nb)
 {
 	double s = 0;
 	size_t i = 0, j = 0;
 	while (i < na && j < nb) {
-		if (a[i].term < b[j].term)
-			i++;
-		else if (a[i].term > b[j].term)
-			j++;
-		else
-			s += (double)a[i++].w * b[j++].w;
+		uint32_t x = a[i].term, y = b[j].term;
+		s += (double)a[i].w * b[j].w * (double)(x == y);
+		i += x <= y;
+		j += y <= x;
 	}
 	return s;
 }
