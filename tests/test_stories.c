@@ -152,19 +152,30 @@ static void load(const char *path, int n_threads, bf_corpus_t *c, bf_features_t 
 
 /* Runs corpus -> features -> dedup -> stories on the JSON Lines text and
  * returns the story of each article (input order; malloc'd). */
-static uint32_t *group(const char *jsonl, int n_threads, size_t *n_art)
+/* Writes the JSON Lines text to a temporary file and runs corpus,
+ * features and dedup on it; the file is gone on return. */
+static void prepare(const char *jsonl, int n_threads, bf_corpus_t *c, bf_features_t *f,
+                    bf_dedup_t *d)
 {
 	char *dir = bf_test_tmpdir();
 	char path[512];
 	snprintf(path, sizeof path, "%s/in.jsonl", dir);
 	bf_test_write_file(path, jsonl, strlen(jsonl));
+	load(path, n_threads, c, f);
+	bf_dedup_opts_t dopt = { 0.5, 128, SEED, n_threads };
+	assert_int_equal(bf_dedup_run(d, f, c, &dopt), BF_OK);
+	remove(path);
+	remove(dir);
+	free(dir);
+}
+
+static uint32_t *group(const char *jsonl, int n_threads, size_t *n_art)
+{
 	bf_corpus_t c;
 	bf_features_t f;
 	bf_dedup_t d;
 	bf_stories_t st;
-	load(path, n_threads, &c, &f);
-	bf_dedup_opts_t dopt = { 0.5, 128, SEED, n_threads };
-	assert_int_equal(bf_dedup_run(&d, &f, &c, &dopt), BF_OK);
+	prepare(jsonl, n_threads, &c, &f, &d);
 	bf_stories_opts_t sopt = { false, 128, SEED, n_threads };
 	assert_int_equal(bf_stories_build(&st, &c, &f, &d, &sopt), BF_OK);
 	uint32_t *story = malloc(c.n_art * sizeof *story);
@@ -175,9 +186,6 @@ static uint32_t *group(const char *jsonl, int n_threads, size_t *n_art)
 	bf_dedup_free(&d);
 	bf_features_free(&f);
 	bf_corpus_free(&c);
-	remove(path);
-	remove(dir);
-	free(dir);
 	return story;
 }
 
@@ -333,16 +341,10 @@ static void test_stock_sample(void **state)
 			         "to a request for comment on Tuesday evening.", EV[e][2 * i + 1]);
 			add_article(&b, id, EV[e][2 * i], text, NULL);
 		}
-	char *dir = bf_test_tmpdir();
-	char path[512];
-	snprintf(path, sizeof path, "%s/in.jsonl", dir);
-	bf_test_write_file(path, b.buf, strlen(b.buf));
 	bf_corpus_t c;
 	bf_features_t f;
 	bf_dedup_t d;
-	load(path, 1, &c, &f);
-	bf_dedup_opts_t dopt = { 0.5, 128, SEED, 1 };
-	assert_int_equal(bf_dedup_run(&d, &f, &c, &dopt), BF_OK);
+	prepare(b.buf, 1, &c, &f, &d);
 	bf_artvec_df_t *df = bf_artvec_df_create(&c, &f, SEED, 1);
 	assert_non_null(df);
 	uint8_t *need = malloc(c.n_art), *all = malloc(d.n_clusters), *some = malloc(d.n_clusters);
@@ -383,9 +385,6 @@ static void test_stock_sample(void **state)
 	bf_dedup_free(&d);
 	bf_features_free(&f);
 	bf_corpus_free(&c);
-	remove(path);
-	remove(dir);
-	free(dir);
 	free(b.buf);
 }
 
