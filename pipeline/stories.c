@@ -79,33 +79,46 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Distinct non-stock clusters of each article, ascending. */
-static bool article_clusters(csr32_t *m, const bf_corpus_t *c, const bf_dedup_t *d,
-                             const uint8_t *stock)
+/* Distinct non-stock clusters of article ar, ascending, into dst (room
+ * for its sentences).  Returns the count. */
+static uint32_t clusters_of(const bf_article_t *ar, const bf_dedup_t *d,
+                            const uint8_t *stock, uint32_t *dst)
 {
-	m->off = malloc((c->n_art + 1) * sizeof *m->off);
+	uint32_t m_ = 0;
+	for (uint32_t i = 0; i < ar->n_sent; i++) {
+		uint32_t cl = d->cluster_of[ar->first_sent + i];
+		if (!stock[cl])
+			dst[m_++] = cl;
+	}
+	qsort(dst, m_, sizeof *dst, cmp_u32);
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < m_; i++)
+		if (k == 0 || dst[k - 1] != dst[i])
+			dst[k++] = dst[i];
+	return k;
+}
+
+/* Distinct non-stock clusters of each article, ascending: each article's
+ * list made in parallel where its sentences start (it is never longer),
+ * then packed down in article order. */
+static bool article_clusters(csr32_t *m, const bf_corpus_t *c, const bf_dedup_t *d,
+                             const uint8_t *stock, int nt)
+{
+	size_t n = c->n_art;
+	m->off = malloc((n + 1) * sizeof *m->off);
 	m->v = malloc((c->n_sent ? c->n_sent : 1) * sizeof *m->v);
 	if (!m->off || !m->v)
 		return false;
-	uint64_t o = 0;
-	for (size_t a = 0; a < c->n_art; a++) {
-		m->off[a] = o;
-		const bf_article_t *ar = &c->art[a];
-		uint32_t *dst = m->v + o;
-		uint32_t m_ = 0;
-		for (uint32_t i = 0; i < ar->n_sent; i++) {
-			uint32_t cl = d->cluster_of[ar->first_sent + i];
-			if (!stock[cl])
-				dst[m_++] = cl;
-		}
-		qsort(dst, m_, sizeof *dst, cmp_u32);
-		uint32_t k = 0;
-		for (uint32_t i = 0; i < m_; i++)
-			if (k == 0 || dst[k - 1] != dst[i])
-				dst[k++] = dst[i];
-		o += k;
+#pragma omp parallel for schedule(dynamic, 256) num_threads(nt) if (n > ART_CHUNK)
+	for (long a = 0; a < (long)n; a++)
+		m->off[a + 1] = clusters_of(&c->art[a], d, stock, m->v + c->art[a].first_sent);
+	m->off[0] = 0;
+	for (size_t a = 0; a < n; a++) {
+		uint64_t k = m->off[a + 1];
+		/* off[a] <= first_sent: the move is down, or in place */
+		memmove(m->v + m->off[a], m->v + c->art[a].first_sent, k * sizeof *m->v);
+		m->off[a + 1] = m->off[a] + k;
 	}
-	m->off[c->n_art] = o;
 	return true;
 }
 
@@ -221,7 +234,7 @@ static bool find_copies(bf_stories_t *st, const bf_corpus_t *c,
 	csr32_t ac = { 0 }, ca = { 0 };
 	size_t n = c->n_art, n_chunks = (n + ART_CHUNK - 1) / ART_CHUNK;
 	pairbuf_t *pb = calloc(n_chunks ? n_chunks : 1, sizeof *pb);
-	bool ok = pb && article_clusters(&ac, c, d, st->cl_stock) &&
+	bool ok = pb && article_clusters(&ac, c, d, st->cl_stock, nt) &&
 	          cluster_articles(&ca, &ac, n, d);
 #pragma omp parallel num_threads(nt) if (ok && n_chunks > 1)
 	{
