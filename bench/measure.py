@@ -222,12 +222,10 @@ def render(rows, rows_file):
             "%.2f" % s[k] if k in s else "-" for k in keys)))
     lines += stage
     other = [r for k, r in last.items() if k[0] != "briefing"]
-    other.sort(key=lambda r: (["growth", "speedup", "copies", "minhash",
-                               "minhash_band", "bandsort", "pagerank",
-                               "segment"].index(
-                                   r["bench"]) if r["bench"] in (
-        "growth", "speedup", "copies", "minhash", "minhash_band", "bandsort",
-        "pagerank", "segment") else 99, size_key(r.get("dump", ""))))
+    order = ["growth", "speedup", "copies", "minhash", "minhash_band",
+             "bandsort", "pagerank", "segment", "normalize"]
+    other.sort(key=lambda r: (order.index(r["bench"]) if r["bench"] in order
+                              else 99, size_key(r.get("dump", ""))))
     cop = sorted((r for k, r in last.items() if k[0] == "copies"),
                  key=lambda r: size_key(r["dump"]))
     if cop:
@@ -239,12 +237,14 @@ def render(rows, rows_file):
             r["dump"], r["copy_pairs_true"], r["found"], r["recall"],
             r["precision"], "yes" if r.get("pass") else "NO") for r in cop]
     ker = [last[k] for k in sorted(last) if k[0] in
-           ("minhash", "minhash_band", "bandsort", "pagerank", "segment")]
+           ("minhash", "minhash_band", "bandsort", "pagerank", "segment",
+            "normalize")]
     if ker:
         unit = {"minhash": "ns/shingle (128 perms)",
                 "minhash_band": "ns/shingle/band (5 perms)",
                 "bandsort": "ns/key",
-                "pagerank": "ns/edge/iteration", "segment": "ns/byte"}
+                "pagerank": "ns/edge/iteration", "segment": "ns/byte",
+                "normalize": "ns/byte"}
         lines += ["", "Kernels (1 thread, fastest of %s runs):" %
                   ker[0].get("reps", "?"), "",
                   "| kernel | n | ns per item | MB/s | rev |",
