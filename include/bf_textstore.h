@@ -41,6 +41,11 @@ typedef struct {
 bf_status_t bf_textstore_init(bf_textstore_t *ts, int n_slots);
 void bf_textstore_free(bf_textstore_t *ts);
 
+/* Room for n more bytes at the end of the open block: returns where they
+ * go (the caller fills them with NUL-terminated texts, whose logical
+ * offsets start at *first), or NULL when out of memory. */
+char *bf_textstore_reserve(bf_textstore_t *ts, size_t n, uint64_t *first);
+
 /* Appends s[0..len) and a NUL; *off receives its logical offset. */
 bf_status_t bf_textstore_append(bf_textstore_t *ts, const char *s, size_t len,
                                 uint64_t *off);

@@ -28,6 +28,10 @@ typedef struct {
 	uint32_t *n_words; /* words of each sentence (bf_count_words) */
 	uint32_t n_sents;
 	uint64_t n_drop[BF_DROP__COUNT];
+	size_t meta_bytes;  /* its strings, NULs included */
+	/* where append puts it (kept articles): article, first sentence,
+	 * text and meta bytes from the batch's bases */
+	size_t at_art, at_sent, at_text, at_meta;
 } pending_t;
 
 /* A record the reader skipped, warned about when its batch is appended,
@@ -208,6 +212,10 @@ static bool segment_one(pending_t *p, char *arena, bf_segment_t *seg)
 	p->sents_len = o;
 	p->n_sents = (uint32_t)seg->n;
 	memcpy(p->n_drop, seg->n_drop, sizeof p->n_drop);
+	const size_t field[] = { p->id, p->title, p->source, p->url, p->date };
+	p->meta_bytes = 0;
+	for (size_t f = 0; f < sizeof field / sizeof *field; f++)
+		p->meta_bytes += field[f] == SIZE_MAX ? 0 : strlen(arena + field[f]) + 1;
 	return true;
 }
 
@@ -307,46 +315,108 @@ static void strip_title_source(char *title, const char *source)
 	}
 }
 
-/* Appends one segmented article of arena a to the corpus, or counts it
- * skipped. */
-static bool append_one(loader_t *L, const pending_t *p, const char *a)
+/* Warns about the reader's skips that came before article i of b. */
+static void emit_skips(loader_t *L, const batch_t *b, size_t *k, size_t i)
+{
+	for (; *k < b->n_skip && b->skip[*k].before <= i; (*k)++) {
+		const skipnote_t *sn = &b->skip[*k];
+		bf_log_warn(L->log, (int)sn->why, b->arena + sn->where, "skipped (%s): %s",
+		            bf_skip_reason_name(sn->why), b->arena + sn->detail);
+	}
+}
+
+/* Copies string a + off (absent: SIZE_MAX) to *dst; returns its offset
+ * in c->meta, or BF_NO_STR. */
+static uint64_t put_meta(bf_corpus_t *c, const char *a, size_t off, size_t *dst)
+{
+	if (off == SIZE_MAX)
+		return BF_NO_STR;
+	size_t n = strlen(a + off) + 1, at = *dst;
+	memcpy(c->meta + at, a + off, n);
+	*dst += n;
+	return at;
+}
+
+/* Writes a planned article: its strings, its record, its sentences'
+ * texts (one copy: p->sents already is NUL-separated texts) and
+ * records.  Touches only its own places, so articles run in parallel. */
+static void place_one(bf_corpus_t *c, const pending_t *p, const char *a, char *text,
+                      uint64_t text_first, size_t meta0)
+{
+	size_t m = meta0 + p->at_meta;
+	bf_article_t art = { .first_sent = (uint32_t)p->at_sent, .n_sent = p->n_sents };
+	art.id = put_meta(c, a, p->id, &m);
+	art.title = put_meta(c, a, p->title, &m);
+	art.source = put_meta(c, a, p->source, &m);
+	art.url = put_meta(c, a, p->url, &m);
+	art.date = put_meta(c, a, p->date, &m);
+	c->art[p->at_art] = art;
+	memcpy(text + p->at_text, p->sents, p->sents_len);
+	size_t o = 0;
+	for (uint32_t i = 0; i < p->n_sents; i++) {
+		size_t n = strlen(p->sents + o);
+		c->sent[p->at_sent + i] = (bf_sentence_t){
+			.text = text_first + p->at_text + o, .text_len = (uint32_t)n,
+			.article = (uint32_t)p->at_art, .pos = i, .n_words = p->n_words[i] };
+		o += n + 1;
+	}
+}
+
+/* In input order: warnings (the reader's skips, articles left without a
+ * sentence), drop counts, and where each kept article goes.  Returns the
+ * kept articles' sentences, text bytes and meta bytes in *n_s, *n_t, *n_m
+ * and their count. */
+static size_t plan_batch(loader_t *L, batch_t *b, size_t *n_s, size_t *n_t, size_t *n_m)
 {
 	bf_corpus_t *c = L->c;
-	for (int r = 0; r < BF_DROP__COUNT; r++)
-		c->n_drop[r] += p->n_drop[r];
-	if (p->n_sents == 0) {
-		L->n_no_sentences++;
-		bf_log_warn(L->log, BF_SKIP_NO_SENTENCES, a + p->id,
-		            "no sentence left after removing boilerplate");
-		return true;
+	size_t k = 0, kept = 0;
+	*n_s = *n_t = *n_m = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		pending_t *p = &b->p[i];
+		emit_skips(L, b, &k, i);
+		for (int r = 0; r < BF_DROP__COUNT; r++)
+			c->n_drop[r] += p->n_drop[r];
+		if (p->n_sents == 0) {
+			L->n_no_sentences++;
+			bf_log_warn(L->log, BF_SKIP_NO_SENTENCES, b->arena + p->id,
+			            "no sentence left after removing boilerplate");
+			continue;
+		}
+		p->at_art = c->n_art + kept++;
+		p->at_sent = c->n_sent + *n_s;
+		p->at_text = *n_t;
+		p->at_meta = *n_m;
+		*n_s += p->n_sents;
+		*n_t += p->sents_len;
+		*n_m += p->meta_bytes;
 	}
-	if (!bf_array_grow((void **)&c->art, &c->cap_art, c->n_art + 1, sizeof *c->art) ||
-	    !bf_array_grow((void **)&c->sent, &c->cap_sent, c->n_sent + p->n_sents,
-	          sizeof *c->sent))
+	emit_skips(L, b, &k, b->n);
+	return kept;
+}
+
+/* Appends the segmented batch to the corpus in input order: planned in
+ * one pass, then copied article by article in parallel. */
+static bool append_batch(loader_t *L, batch_t *b)
+{
+	bf_corpus_t *c = L->c;
+	size_t n_s, n_t, n_m, kept = plan_batch(L, b, &n_s, &n_t, &n_m);
+	uint64_t text_first = 0;
+	char *text = NULL;
+	if (!bf_array_grow((void **)&c->art, &c->cap_art, c->n_art + kept, sizeof *c->art) ||
+	    !bf_array_grow((void **)&c->sent, &c->cap_sent, c->n_sent + n_s, sizeof *c->sent) ||
+	    !bf_array_grow((void **)&c->meta, &c->meta_cap, c->meta_len + n_m, 1) ||
+	    !(text = bf_textstore_reserve(&c->ts, n_t, &text_first)))
 		return false;
-	bool oom = false;
-#define META(f) (p->f == SIZE_MAX ? BF_NO_STR : \
-	(uint64_t)arena_put(&c->meta, &c->meta_len, &c->meta_cap, a + p->f, \
-	                    strlen(a + p->f), SIZE_MAX, &oom))
-	bf_article_t art = {
-		.id = META(id), .title = META(title), .source = META(source),
-		.url = META(url), .date = META(date),
-		.first_sent = (uint32_t)c->n_sent, .n_sent = p->n_sents,
-	};
-#undef META
-	const char *s = p->sents;
-	for (uint32_t i = 0; i < p->n_sents && !oom; i++) {
-		size_t n = strlen(s);
-		bf_sentence_t *t = &c->sent[c->n_sent++];
-		oom = bf_textstore_append(&c->ts, s, n, &t->text) != BF_OK;
-		t->text_len = (uint32_t)n;
-		t->article = (uint32_t)c->n_art;
-		t->pos = i;
-		t->n_words = p->n_words[i];
-		s += n + 1;
-	}
-	c->art[c->n_art++] = art;
-	return !oom;
+	size_t meta0 = c->meta_len;
+	long n = (long)b->n;
+#pragma omp parallel for schedule(dynamic, 64) num_threads(L->n_threads) if (n > 256)
+	for (long i = 0; i < n; i++)
+		if (b->p[i].n_sents)
+			place_one(c, &b->p[i], b->arena, text, text_first, meta0);
+	c->n_art += kept;
+	c->n_sent += n_s;
+	c->meta_len += n_m;
+	return true;
 }
 
 void bf_corpus_share_text(bf_corpus_t *c, size_t s, size_t rep)
@@ -392,16 +462,6 @@ static bool reset_alias(bf_corpus_t *c, size_t s0)
 	return true;
 }
 
-/* Warns about the reader's skips that came before article i of b. */
-static void emit_skips(loader_t *L, const batch_t *b, size_t *k, size_t i)
-{
-	for (; *k < b->n_skip && b->skip[*k].before <= i; (*k)++) {
-		const skipnote_t *sn = &b->skip[*k];
-		bf_log_warn(L->log, (int)sn->why, b->arena + sn->where, "skipped (%s): %s",
-		            bf_skip_reason_name(sn->why), b->arena + sn->detail);
-	}
-}
-
 /* Segments batch b in parallel and appends it in order. */
 static bool flush_batch(loader_t *L, batch_t *b)
 {
@@ -410,12 +470,8 @@ static bool flush_batch(loader_t *L, batch_t *b)
 #pragma omp parallel for schedule(dynamic, 16) num_threads(L->n_threads) reduction(&& : ok) if (n > 32)
 	for (long i = 0; i < n; i++)
 		ok = segment_one(&b->p[i], b->arena, &L->seg[omp_get_thread_num()]) && ok;
-	size_t s0 = L->c->n_sent, k = 0;
-	for (size_t i = 0; ok && i < b->n; i++) {
-		emit_skips(L, b, &k, i);
-		ok = append_one(L, &b->p[i], b->arena);
-	}
-	emit_skips(L, b, &k, b->n);
+	size_t s0 = L->c->n_sent;
+	ok = ok && append_batch(L, b);
 	if (ok && L->on_batch && L->c->n_sent > s0) {
 		ok = reset_alias(L->c, s0);
 		L->batch_status = ok ? L->on_batch(L->ud, L->c, s0, L->c->n_sent) : BF_ENOMEM;

@@ -43,23 +43,32 @@ void bf_textstore_free(bf_textstore_t *ts)
 	memset(ts, 0, sizeof *ts);
 }
 
+char *bf_textstore_reserve(bf_textstore_t *ts, size_t n, uint64_t *first)
+{
+	if (ts->open_len + n > ts->open_cap) {
+		size_t nc = ts->open_cap ? ts->open_cap : BF_TEXT_BLOCK;
+		while (nc < ts->open_len + n)
+			nc *= 2;
+		char *p = realloc(ts->open, nc);
+		if (!p)
+			return NULL;
+		ts->open = p;
+		ts->open_cap = nc;
+	}
+	char *at = ts->open + ts->open_len;
+	*first = ts->open_first + ts->open_len;
+	ts->open_len += n;
+	return at;
+}
+
 bf_status_t bf_textstore_append(bf_textstore_t *ts, const char *s, size_t len,
                                 uint64_t *off)
 {
-	if (ts->open_len + len + 1 > ts->open_cap) {
-		size_t nc = ts->open_cap ? ts->open_cap : BF_TEXT_BLOCK;
-		while (nc < ts->open_len + len + 1)
-			nc *= 2;
-		char *n = realloc(ts->open, nc);
-		if (!n)
-			return BF_ENOMEM;
-		ts->open = n;
-		ts->open_cap = nc;
-	}
-	memcpy(ts->open + ts->open_len, s, len);
-	ts->open[ts->open_len + len] = '\0';
-	*off = ts->open_first + ts->open_len;
-	ts->open_len += len + 1;
+	char *at = bf_textstore_reserve(ts, len + 1, off);
+	if (!at)
+		return BF_ENOMEM;
+	memcpy(at, s, len);
+	at[len] = '\0';
 	return BF_OK;
 }
 
