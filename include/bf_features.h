@@ -50,7 +50,7 @@ typedef struct {
 	 * (0 = empty) and the keys live once per type, so a slot costs 4
 	 * bytes, not 20 */
 	bf_key128_t *type_key;
-	uint64_t *type_raw;      /* XXH3 of each type's first raw text */
+	bf_key128_t *type_raw;   /* XXH3-128 of each type's first raw text */
 	uint32_t *type_len;      /* and its length in bytes */
 	uint32_t *tab;           /* by normalized key */
 	uint32_t *rtab;          /* by raw text (type_raw, type_len); the

@@ -25,6 +25,9 @@ void bf_log_init(bf_log_t *log, FILE *err, bool quiet);
 /* Warning of kind (0..BF_LOG_KINDS-1): "briefing: warning: WHERE: TEXT". */
 void bf_log_warn(bf_log_t *log, int kind, const char *where, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Counts n warnings of kind that are not printed (they were past the
+ * kind's limit when found): bf_log_summary reports them. */
+void bf_log_count(bf_log_t *log, int kind, uint64_t n);
 /* Error, always printed: "briefing: error: TEXT". */
 void bf_log_error(bf_log_t *log, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -52,6 +52,7 @@ typedef struct {
 	size_t arena_len, arena_cap;
 	skipnote_t *skip;
 	size_t n_skip, cap_skip;
+	uint64_t n_quiet[BF_SKIP__COUNT]; /* skips past the warnings shown */
 	bool oom;
 } batch_t;
 
@@ -69,6 +70,7 @@ typedef struct {
 	void *ud;
 	bf_status_t batch_status;
 	uint64_t n_no_sentences; /* articles left without a sentence */
+	uint64_t n_noted[BF_SKIP__COUNT]; /* reader: skips seen, by reason */
 	/* reader -> workers handoff (threaded mode only) */
 	bool threaded;
 	pthread_mutex_t mu;
@@ -391,6 +393,9 @@ static size_t plan_batch(loader_t *L, batch_t *b, size_t *n_s, size_t *n_t, size
 		*n_m += p->meta_bytes;
 	}
 	emit_skips(L, b, &k, b->n);
+	for (int r = 0; r < BF_SKIP__COUNT; r++)
+		if (b->n_quiet[r])
+			bf_log_count(L->log, r, b->n_quiet[r]);
 	return kept;
 }
 
@@ -486,6 +491,7 @@ static bool flush_batch(loader_t *L, batch_t *b)
 		free(b->p[i].n_words);
 	}
 	b->n = b->n_skip = b->arena_len = 0;
+	memset(b->n_quiet, 0, sizeof b->n_quiet);
 	b->oom = false;
 	if (L->c->n_art)
 		bf_log_progress(L->log, "read %zu articles, %zu sentences",
@@ -543,6 +549,13 @@ static void on_skip(void *ud, bf_skip_reason_t why, const char *where,
 {
 	loader_t *L = ud;
 	batch_t *b = &L->b[L->fill];
+	/* the log shows BF_LOG_MAX_PER_KIND warnings of a kind (none when
+	 * quiet); the rest are only counted, so a dump of broken lines keeps
+	 * no note for each */
+	if (L->log->quiet || L->n_noted[why]++ >= BF_LOG_MAX_PER_KIND) {
+		b->n_quiet[why]++;
+		return;
+	}
 	if (!bf_array_grow((void **)&b->skip, &b->cap_skip, b->n_skip + 1, sizeof *b->skip)) {
 		b->oom = true;
 		return;

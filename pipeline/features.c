@@ -151,13 +151,18 @@ void bf_features_free(bf_features_t *f)
 	memset(f, 0, sizeof *f);
 }
 
+static inline bool key_eq(bf_key128_t a, bf_key128_t b)
+{
+	return a.lo == b.lo && a.hi == b.hi;
+}
+
 /* Exact-text table: open addressing on the key's low bits.  Returns the
  * slot holding key k, or the empty slot where it belongs. */
 static size_t tab_slot(const uint32_t *tab, size_t cap, const bf_key128_t *type_key,
                        bf_key128_t k)
 {
 	size_t mask = cap - 1, i = (size_t)k.lo & mask;
-	while (tab[i] && (type_key[tab[i] - 1].lo != k.lo || type_key[tab[i] - 1].hi != k.hi))
+	while (tab[i] && !key_eq(type_key[tab[i] - 1], k))
 		i = (i + 1) & mask;
 	return i;
 }
@@ -165,10 +170,10 @@ static size_t tab_slot(const uint32_t *tab, size_t cap, const bf_key128_t *type_
 /* Raw-text table: types by the XXH3 and length of their first sentence's
  * raw bytes.  Returns the slot holding (raw, len), or the empty slot. */
 static size_t raw_slot(const bf_features_t *f, const uint32_t *rtab, size_t cap,
-                       uint64_t raw, uint32_t len)
+                       bf_key128_t raw, uint32_t len)
 {
-	size_t mask = cap - 1, i = (size_t)(raw >> 20) & mask;
-	while (rtab[i] && (f->type_raw[rtab[i] - 1] != raw || f->type_len[rtab[i] - 1] != len))
+	size_t mask = cap - 1, i = (size_t)raw.lo & mask;
+	while (rtab[i] && (!key_eq(f->type_raw[rtab[i] - 1], raw) || f->type_len[rtab[i] - 1] != len))
 		i = (i + 1) & mask;
 	return i;
 }
@@ -254,7 +259,8 @@ static bool norm_features(const bf_features_t *f, bf_feat_scratch_t *sc, chunk_o
  *
  * Most sentences of a dump repeat an earlier one byte for byte (on the
  * 20 MB make_dump dump 58 %), so a sentence is first looked up by its raw
- * bytes' hash; only the first sentence of each new raw text is normalized,
+ * bytes' XXH3-128 and length (equal texts, but for odds of about n^2 /
+ * 2^129); only the first sentence of each new raw text is normalized,
  * keyed, and (when its key is new too) given features, each once.  The
  * lookups of old texts and keys read the tables as they were when the batch
  * began, in parallel; what is new is added in sentence order. */
@@ -267,7 +273,7 @@ enum {
 
 typedef struct {
 	size_t s0, n;        /* sentences [s0, s0 + n) */
-	uint64_t *raw;       /* XXH3 of each raw text */
+	bf_key128_t *raw;    /* XXH3-128 of each raw text */
 	uint8_t *kind;
 	uint32_t *ref;
 	uint32_t *cand;      /* sentence (batch index) of each candidate */
@@ -309,7 +315,8 @@ static void raw_lookup(bf_features_t *f, bf_corpus_t *c, batch_t *b)
 		for (size_t i = lo; i < hi; i++) {
 			size_t s = b->s0 + i;
 			uint32_t len = c->sent[s].text_len;
-			b->raw[i] = XXH3_64bits(bf_sent_text(c, (uint32_t)s), len);
+			XXH128_hash_t h = XXH3_128bits(bf_sent_text(c, (uint32_t)s), len);
+			b->raw[i] = (bf_key128_t){ h.low64, h.high64 };
 			uint32_t t = f->rtab[raw_slot(f, f->rtab, f->tab_cap, b->raw[i], len)];
 			b->kind[i] = t ? K_KNOWN : K_CAND;
 			b->ref[i] = t - 1;
@@ -338,8 +345,8 @@ static bool mark_repeats(const bf_corpus_t *c, batch_t *b)
 		if (b->kind[i] == K_KNOWN)
 			continue;
 		uint32_t len = c->sent[b->s0 + i].text_len;
-		size_t j = (size_t)(b->raw[i] >> 20) & (cap - 1);
-		while (seen[j] && (b->raw[seen[j] - 1] != b->raw[i] ||
+		size_t j = (size_t)b->raw[i].lo & (cap - 1);
+		while (seen[j] && (!key_eq(b->raw[seen[j] - 1], b->raw[i]) ||
 		                   c->sent[b->s0 + seen[j] - 1].text_len != len))
 			j = (j + 1) & (cap - 1);
 		if (seen[j]) {

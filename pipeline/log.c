@@ -26,6 +26,11 @@ static int kind_slot(int kind)
 	return kind >= 0 && kind < BF_LOG_KINDS ? kind : BF_LOG_KINDS - 1;
 }
 
+void bf_log_count(bf_log_t *log, int kind, uint64_t n)
+{
+	log->n_warn[kind_slot(kind)] += n;
+}
+
 void bf_log_warn(bf_log_t *log, int kind, const char *where, const char *fmt, ...)
 {
 	int k = kind_slot(kind);

@@ -85,6 +85,20 @@ PY
 check "title: outlet suffix removed" grep -qx '## 1\. Council backs parks budget' "$T/titled.md"
 
 # --- stdin, options, exit codes, atomic output ------------------------------
+# many bad lines: 100 warnings of a kind shown, the rest counted in input
+# order, at either thread count (the reader keeps no note past the limit)
+python3 -c "
+import json
+print(json.dumps({'id': 'a', 'text': 'The first article reports rain in Paris on Monday.'}))
+for i in range(250): print('{\"text\": 5}')
+print(json.dumps({'id': 'b', 'text': 'The second article reports sun in London on Tuesday.'}))" > "$T/manybad.jsonl"
+for j in 1 2; do
+	"$BIN" -j$j -o "$T/manybad$j.md" "$T/manybad.jsonl" 2> "$T/manybad$j.err"
+done
+check "many bad lines: 100 shown, the first at line 2" sh -c \
+	"[ \$(grep -c 'skipped (no_text)' '$T/manybad1.err') -eq 100 ] && grep -m1 'skipped' '$T/manybad1.err' | grep -q 'manybad.jsonl:2:'"
+check "many bad lines: 150 more counted" grep -q '150 more warnings of kind' "$T/manybad1.err"
+check "many bad lines: -j1 and -j2 warn alike" cmp "$T/manybad1.err" "$T/manybad2.err"
 check "stdin '-' reads JSON Lines" sh -c "cat '$BAD/good.jsonl' | '$BIN' -q -f txt - | grep -q ."
 check "--help exits 0" status_is 0 "$BIN" --help
 check "--version prints the version" sh -c "'$BIN' --version | grep -q '^briefing [0-9]'"
