@@ -45,7 +45,7 @@ void bf_textstore_free(bf_textstore_t *ts)
 
 char *bf_textstore_reserve(bf_textstore_t *ts, size_t n, uint64_t *first)
 {
-	if (ts->open_len + n > ts->open_cap) {
+	if (ts->open_len + n > ts->open_cap || !ts->open) { /* n may be 0 */
 		size_t nc = ts->open_cap ? ts->open_cap : BF_TEXT_BLOCK;
 		while (nc < ts->open_len + n)
 			nc *= 2;

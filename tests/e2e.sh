@@ -106,6 +106,12 @@ check "unknown option exits 2" status_is 2 "$BIN" --bogus "$SEEDS"
 check "bad --words exits 2" status_is 2 "$BIN" -w 0 "$SEEDS"
 check "no input exits 2" status_is 2 "$BIN"
 check "no usable article exits 1" status_is 1 "$BIN" -q "$BAD/empty.txt"
+printf '{"text":"Read more."}\n' > "$T/nosent.jsonl"
+for j in 1 2; do
+	check "-j$j: no usable article is said so (empty file, no sentence left)" sh -c \
+		"'$BIN' -j$j '$BAD/empty.txt' 2>&1 | grep -q 'no usable article' &&
+		 '$BIN' -j$j '$T/nosent.jsonl' 2>&1 | grep -q 'no usable article'"
+done
 check "unwritable output exits 1" status_is 1 "$BIN" -q -o "$T/no/such/dir/out.md" "$SEEDS"
 echo "stale" > "$T/keep.md"
 "$BIN" -q -o "$T/keep.md" "$BAD/empty.txt" 2>/dev/null
