@@ -85,13 +85,6 @@ static inline const bf_tw_t *bf_artvec_of(const bf_artvec_t *v, uint32_t a)
 	return v->tw + (size_t)a * v->stride;
 }
 
-/* Sorts tw[0..n) by term ascending (bf_tw_sort_term) or by weight
- * descending, ties by term (bf_tw_sort_weight): both total orders when
- * the terms are distinct, so the result is that of any correct sort.  In
- * place, no allocation (twsort.c). */
-void bf_tw_sort_term(bf_tw_t *tw, size_t n);
-void bf_tw_sort_weight(bf_tw_t *tw, size_t n);
-
 /* Dot product of two term-sorted weight lists. */
 double bf_tw_dot(const bf_tw_t *a, size_t na, const bf_tw_t *b, size_t nb);
 

@@ -20,6 +20,11 @@
  * bf_features.h does). */
 uint64_t bf_term_hash(const char *stem, size_t len, uint64_t seed);
 
+/* Content-term hash of the normalized word w[0..len): stemmed and hashed,
+ * or 0 for a stop word.  The one definition of a word's term, for titles
+ * here and for sentences (through a cache) in pipeline/features.c. */
+uint64_t bf_word_term(bf_stemmer_t *stem, const char *w, size_t len, uint64_t seed);
+
 /* Scratch and result of bf_terms_of_text; zero it first, free with
  * bf_terms_buf_free. */
 typedef struct {

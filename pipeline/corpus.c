@@ -18,6 +18,13 @@
 #define BATCH_MAX_BYTES ((size_t)16 << 20) /* text held before segmenting */
 #define BATCH_MAX_ARTICLES 16384u
 
+/* A squeezed sentence as segment_one measured it, so that appending it
+ * needs no second pass over its bytes. */
+typedef struct {
+	uint32_t len;     /* bytes, NUL not counted */
+	uint32_t n_words; /* bf_count_words */
+} sent_info_t;
+
 /* One article waiting in the batch; strings live in the batch arena. */
 typedef struct {
 	size_t id, title, source, url, date; /* arena offsets, SIZE_MAX absent */
@@ -25,7 +32,7 @@ typedef struct {
 	/* segmentation result: squeezed sentence texts, NUL-separated */
 	char *sents;
 	size_t sents_len;
-	uint32_t *n_words; /* words of each sentence (bf_count_words) */
+	sent_info_t *info; /* each sentence's length and words */
 	uint32_t n_sents;
 	uint64_t n_drop[BF_DROP__COUNT];
 	size_t meta_bytes;  /* its strings, NULs included */
@@ -189,7 +196,7 @@ static void decode_entities(pending_t *p, char *arena)
 }
 
 /* Decodes and segments one pending article with seg; fills p->sents and
- * p->n_words.  Everything per article happens here, on the worker threads:
+ * p->info.  Everything per article happens here, on the worker threads:
  * what stays for the ordered append is copying. */
 static bool segment_one(pending_t *p, char *arena, bf_segment_t *seg)
 {
@@ -201,15 +208,15 @@ static bool segment_one(pending_t *p, char *arena, bf_segment_t *seg)
 	for (size_t i = 0; i < seg->n; i++)
 		total += seg->sent[i].len + 1;
 	p->sents = malloc(total + total / 2 + 1);
-	p->n_words = malloc((seg->n ? seg->n : 1) * sizeof *p->n_words);
-	if (!p->sents || !p->n_words)
+	p->info = malloc((seg->n ? seg->n : 1) * sizeof *p->info);
+	if (!p->sents || !p->info)
 		return false;
 	size_t o = 0;
 	for (size_t i = 0; i < seg->n; i++) {
-		size_t o0 = o;
-		o += squeeze(text + seg->sent[i].off, seg->sent[i].len, p->sents + o);
-		p->sents[o++] = '\0';
-		p->n_words[i] = bf_count_words(p->sents + o0);
+		size_t len = squeeze(text + seg->sent[i].off, seg->sent[i].len, p->sents + o);
+		p->sents[o + len] = '\0';
+		p->info[i] = (sent_info_t){ (uint32_t)len, bf_count_words(p->sents + o) };
+		o += len + 1;
 	}
 	p->sents_len = o;
 	p->n_sents = (uint32_t)seg->n;
@@ -356,11 +363,10 @@ static void place_one(bf_corpus_t *c, const pending_t *p, const char *a, char *t
 	memcpy(text + p->at_text, p->sents, p->sents_len);
 	size_t o = 0;
 	for (uint32_t i = 0; i < p->n_sents; i++) {
-		size_t n = strlen(p->sents + o);
 		c->sent[p->at_sent + i] = (bf_sentence_t){
-			.text = text_first + p->at_text + o, .text_len = (uint32_t)n,
-			.article = (uint32_t)p->at_art, .pos = i, .n_words = p->n_words[i] };
-		o += n + 1;
+			.text = text_first + p->at_text + o, .text_len = p->info[i].len,
+			.article = (uint32_t)p->at_art, .pos = i, .n_words = p->info[i].n_words };
+		o += p->info[i].len + 1;
 	}
 }
 
@@ -488,7 +494,7 @@ static bool flush_batch(loader_t *L, batch_t *b)
 	ok = ok && bf_textstore_seal(&L->c->ts, L->n_threads) == BF_OK;
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->p[i].sents);
-		free(b->p[i].n_words);
+		free(b->p[i].info);
 	}
 	b->n = b->n_skip = b->arena_len = 0;
 	memset(b->n_quiet, 0, sizeof b->n_quiet);
@@ -659,7 +665,7 @@ bf_status_t bf_corpus_load(bf_corpus_t *c, const char *const *inputs,
 	for (size_t k = 0; k < N_BATCHES; k++) {
 		for (size_t i = 0; i < L.b[k].n; i++) {
 			free(L.b[k].p[i].sents);
-			free(L.b[k].p[i].n_words);
+			free(L.b[k].p[i].info);
 		}
 		free(L.b[k].p);
 		free(L.b[k].arena);

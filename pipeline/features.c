@@ -70,11 +70,7 @@ static uint64_t word_term(bf_feat_scratch_t *sc, const char *w, size_t len,
 		hit.term = set[k].term;
 	} else {
 		k = STEM_CACHE_WAYS - 1;   /* the least recent word goes */
-		if (!bf_is_stopword(w, len)) {
-			size_t sl;
-			const char *s = bf_stem(sc->stem, w, len, &sl);
-			hit.term = bf_term_hash(s, sl, seed);
-		}
+		hit.term = bf_word_term(sc->stem, w, len, seed);
 	}
 	memmove(set + 1, set, k * sizeof *set);
 	set[0] = hit;
@@ -493,16 +489,8 @@ bf_status_t bf_features_add(bf_features_t *f, bf_corpus_t *c, size_t s0,
                             size_t s1)
 {
 	double t = omp_get_wtime();
-	if (s1 > f->cap) {
-		size_t nc = f->cap ? f->cap : 4096;
-		while (nc < s1)
-			nc *= 2;
-		uint32_t *to = realloc(f->type_of, nc * sizeof *to);
-		if (!to)
-			return BF_ENOMEM;
-		f->type_of = to;
-		f->cap = nc;
-	}
+	if (!bf_array_grow((void **)&f->type_of, &f->cap, s1, sizeof *f->type_of))
+		return BF_ENOMEM;
 	batch_t b = { .s0 = s0, .n = s1 - s0 };
 	b.raw = malloc((b.n + 1) * sizeof *b.raw);
 	b.kind = malloc(b.n + 1);

@@ -24,6 +24,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* d_type, IFTODT, posix_fadvise */
 #endif
+#include "bf_array.h"
 #include "bf_ingest.h"
 #include "bf_jsonl.h"
 
@@ -124,15 +125,11 @@ static bool buf_reserve(buf_t *b, size_t need)
 {
 	if (need <= b->cap)
 		return true;
-	size_t nc = b->cap ? b->cap : 256;
-	while (nc < need)
-		nc *= 2;
+	size_t nc = bf_array_next_cap(b->cap, need);
 	if (nc > RECORD_BUF_MAX && need <= RECORD_BUF_MAX)
 		nc = RECORD_BUF_MAX;
-	char *np = realloc(b->p, nc);
-	if (!np)
+	if (!bf_array_resize((void **)&b->p, nc, 1))
 		return false;
-	b->p = np;
 	b->cap = nc;
 	return true;
 }

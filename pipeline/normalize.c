@@ -32,6 +32,7 @@
  * first word has its own byte before the first slot, and any later space is
  * paid for by the separator code point that ended the previous word), so no
  * second buffer is needed and bf_norm_t stays as the header declares it. */
+#include "bf_array.h"
 #include "bf_normalize.h"
 #include "bf_swar.h"
 
@@ -87,17 +88,7 @@ static const unsigned char norm_word_byte[256] = {
 
 static bf_status_t norm_grow_buf(bf_norm_t *out, size_t need)
 {
-	if (need <= out->cap)
-		return BF_OK;
-	size_t cap = out->cap ? out->cap : 256;
-	while (cap < need)
-		cap *= 2;
-	char *b = realloc(out->buf, cap);
-	if (!b)
-		return BF_ENOMEM;
-	out->buf = b;
-	out->cap = cap;
-	return BF_OK;
+	return bf_array_grow((void **)&out->buf, &out->cap, need, 1) ? BF_OK : BF_ENOMEM;
 }
 
 /* Room for the words that n_units more units of input can open: at most
@@ -105,17 +96,8 @@ static bf_status_t norm_grow_buf(bf_norm_t *out, size_t need)
 static bf_status_t norm_grow_tok(bf_norm_t *out, size_t n_units)
 {
 	size_t need = out->n_tok + n_units / 2 + 1;
-	if (need <= out->cap_tok)
-		return BF_OK;
-	size_t cap = out->cap_tok ? out->cap_tok : 64;
-	while (cap < need)
-		cap *= 2;
-	bf_span_t *t = realloc(out->tok, cap * sizeof *t);
-	if (!t)
-		return BF_ENOMEM;
-	out->tok = t;
-	out->cap_tok = cap;
-	return BF_OK;
+	return bf_array_grow((void **)&out->tok, &out->cap_tok, need, sizeof *out->tok)
+	       ? BF_OK : BF_ENOMEM;
 }
 
 /* Opens a word at byte w of the output, writing the joining space first. */

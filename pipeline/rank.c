@@ -122,11 +122,6 @@ static void graph_free(graph_t *g)
 	free(g->w);
 }
 
-typedef struct {
-	uint32_t i, j;
-	double w;
-} tr_edge_t;
-
 /* |Ti ∩ Tj| of every pair i < j into cnt (n x n, row i, column j; at most
  * BF_RANK_MAX_NODES^2 x 4 bytes = 9 MB): each
  * term adds 1 to the pairs of nodes that carry it, found by sorting
@@ -163,74 +158,49 @@ static bool pair_counts(const bf_node_t *node, size_t n, const bf_features_t *f,
 	return true;
 }
 
-/* Edges (i < j, w > 0) of every pair in (i, j) order; NULL when out of
- * memory. */
-static tr_edge_t *graph_edges(const bf_node_t *node, size_t n, const bf_features_t *f,
-                              size_t *m_out)
-{
-	double *lg = malloc((n ? n : 1) * sizeof *lg);
-	uint32_t *cnt = calloc(n ? n * n : 1, sizeof *cnt);
-	size_t m = 0, cap = 1024;
-	tr_edge_t *e = malloc(cap * sizeof *e);
-	bool ok = lg && cnt && e && pair_counts(node, n, f, cnt);
-	for (size_t i = 0; ok && i < n; i++)
-		lg[i] = log((double)bf_feat_n_term(f, node[i].sent) + 1);
-	for (size_t i = 0; ok && i < n; i++)
-		for (size_t j = i + 1; ok && j < n; j++) {
-			size_t inter = cnt[i * n + j];
-			if (!inter)
-				continue;
-			if (m == cap) {
-				tr_edge_t *ne = realloc(e, 2 * cap * sizeof *e);
-				ok = ne != NULL;
-				e = ne ? ne : e;
-				cap *= 2;
-			}
-			if (ok)
-				e[m++] = (tr_edge_t){ (uint32_t)i, (uint32_t)j,
-				                      (double)inter / (lg[i] + lg[j]) };
-		}
-	free(lg);
-	free(cnt);
-	if (!ok) {
-		free(e);
-		e = NULL;
-	}
-	*m_out = m;
-	return e;
-}
-
 /* Undirected similarity graph as in-edge CSR (each edge in both rows, each
- * row's sources ascending). */
+ * row's sources ascending), straight from the pair counts: one pass sizes
+ * the rows, one fills them in (i, j) order. */
 static bool build_graph(graph_t *g, const bf_node_t *node, size_t n,
                         const bf_features_t *f)
 {
-	size_t m;
-	tr_edge_t *e = graph_edges(node, n, f, &m);
-	g->row = calloc(n + 1, sizeof *g->row);
-	g->src = malloc((2 * m + 1) * sizeof *g->src);
-	g->w = malloc((2 * m + 1) * sizeof *g->w);
+	double *lg = malloc((n ? n : 1) * sizeof *lg);
+	uint32_t *cnt = calloc(n ? n * n : 1, sizeof *cnt);
 	uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
-	bool ok = e && g->row && g->src && g->w && fill;
-	for (size_t k = 0; ok && k < m; k++) {
-		g->row[e[k].i + 1]++;
-		g->row[e[k].j + 1]++;
+	g->row = calloc(n + 1, sizeof *g->row);
+	bool ok = lg && cnt && fill && g->row && pair_counts(node, n, f, cnt);
+	for (size_t i = 0; ok && i < n; i++) {
+		lg[i] = log((double)bf_feat_n_term(f, node[i].sent) + 1);
+		for (size_t j = i + 1; j < n; j++)
+			if (cnt[i * n + j]) {
+				g->row[i + 1]++;
+				g->row[j + 1]++;
+			}
 	}
 	for (size_t i = 0; ok && i < n; i++)
 		g->row[i + 1] += g->row[i];
+	size_t m = ok ? g->row[n] : 0;
+	g->src = malloc((m ? m : 1) * sizeof *g->src);
+	g->w = malloc((m ? m : 1) * sizeof *g->w);
+	ok = ok && g->src && g->w;
 	if (ok)
 		memcpy(fill, g->row, n * sizeof *fill);
-	/* for row j, sources i < j arrive in ascending i (edges are in (i, j)
-	 * order), and sources i > j arrive afterwards in ascending order too */
-	for (size_t k = 0; ok && k < m; k++) {
-		uint32_t i = e[k].i, j = e[k].j;
-		g->src[fill[j]] = i;
-		g->w[fill[j]++] = e[k].w;
-		g->src[fill[i]] = j;
-		g->w[fill[i]++] = e[k].w;
-	}
+	/* for row j, sources i < j arrive in ascending i, and sources i > j
+	 * arrive afterwards in ascending order too */
+	for (size_t i = 0; ok && i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			uint32_t inter = cnt[i * n + j];
+			if (!inter)
+				continue;
+			double w = (double)inter / (lg[i] + lg[j]);
+			g->src[fill[j]] = (uint32_t)i;
+			g->w[fill[j]++] = w;
+			g->src[fill[i]] = (uint32_t)j;
+			g->w[fill[i]++] = w;
+		}
+	free(lg);
+	free(cnt);
 	free(fill);
-	free(e);
 	return ok;
 }
 

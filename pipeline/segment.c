@@ -21,6 +21,7 @@
  * byte: branches that follow each byte of text mispredict at every word
  * and were most of the time here.  tests/test_segment.c checks each fast
  * scan against a plain byte-by-byte one. */
+#include "bf_array.h"
 #include "bf_segment.h"
 #include "bf_swar.h"
 
@@ -1173,16 +1174,11 @@ static int seg_classify(const char *t, size_t b, size_t e, bool last)
 static bf_status_t seg_push(bf_segment_t *out, size_t b, size_t e,
                             uint32_t para)
 {
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 64;
-		bf_span_t *s = realloc(out->sent, cap * sizeof *s);
-		if (!s)
+	if (out->n == out->cap) { /* two arrays, one capacity */
+		size_t cap = bf_array_next_cap(out->cap, out->n + 1);
+		if (!bf_array_resize((void **)&out->sent, cap, sizeof *out->sent) ||
+		    !bf_array_resize((void **)&out->para, cap, sizeof *out->para))
 			return BF_ENOMEM;
-		out->sent = s;
-		uint32_t *p = realloc(out->para, cap * sizeof *p);
-		if (!p)
-			return BF_ENOMEM;
-		out->para = p;
 		out->cap = cap;
 	}
 	out->sent[out->n] = (bf_span_t){ (uint32_t)b, (uint32_t)(e - b) };

@@ -9,6 +9,7 @@
  * Document frequencies are counted once and serve both vector sets: the
  * stock test's (all sentences, no titles) and the stories' (stock text
  * left out, titles boosted). */
+#include "bf_array.h"
 #include "bf_stories.h"
 #include "bf_artvec.h"
 #include "bf_stock.h"
@@ -48,15 +49,9 @@ typedef struct {
 
 static void pair_push(pairbuf_t *pb, uint32_t a, uint32_t b)
 {
-	if (pb->n == pb->cap) {
-		size_t nc = pb->cap ? pb->cap * 2 : 256;
-		apair_t *np = realloc(pb->p, nc * sizeof *np);
-		if (!np) {
-			pb->oom = true;
-			return;
-		}
-		pb->p = np;
-		pb->cap = nc;
+	if (!bf_array_grow((void **)&pb->p, &pb->cap, pb->n + 1, sizeof *pb->p)) {
+		pb->oom = true;
+		return;
 	}
 	pb->p[pb->n++] = (apair_t){ a, b };
 }

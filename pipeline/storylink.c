@@ -8,6 +8,7 @@
  *   find_edges     per group (parallel, fixed chunks): partners counted
  *                  through the runs, verified by dates and cosine
  *   merge_edges    sequential average-link merging in a total edge order */
+#include "bf_array.h"
 #include "bf_storylink.h"
 #include "bf_shingle.h"
 
@@ -478,15 +479,9 @@ typedef struct {
 
 static void edge_push(edgebuf_t *eb, edge_t e)
 {
-	if (eb->n == eb->cap) {
-		size_t nc = eb->cap ? eb->cap * 2 : 256;
-		edge_t *ne = realloc(eb->e, nc * sizeof *ne);
-		if (!ne) {
-			eb->oom = true;
-			return;
-		}
-		eb->e = ne;
-		eb->cap = nc;
+	if (!bf_array_grow((void **)&eb->e, &eb->cap, eb->n + 1, sizeof *eb->e)) {
+		eb->oom = true;
+		return;
 	}
 	eb->e[eb->n++] = e;
 }

@@ -11,6 +11,15 @@ uint64_t bf_term_hash(const char *stem, size_t len, uint64_t seed)
 	return XXH3_64bits_withSeed(stem, len, seed ^ BF_TERM_SEED_SALT) | 1;
 }
 
+uint64_t bf_word_term(bf_stemmer_t *stem, const char *w, size_t len, uint64_t seed)
+{
+	if (bf_is_stopword(w, len))
+		return 0;
+	size_t sl;
+	const char *st = bf_stem(stem, w, len, &sl);
+	return bf_term_hash(st, sl, seed);
+}
+
 size_t bf_terms_of_text(const char *s, size_t len, bf_norm_t *nm,
                         bf_stemmer_t *stem, uint64_t seed, bf_terms_buf_t *b)
 {
@@ -25,12 +34,9 @@ size_t bf_terms_of_text(const char *s, size_t len, bf_norm_t *nm,
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < nm->n_tok; i++) {
-		const char *w = nm->buf + nm->tok[i].off;
-		size_t wl = nm->tok[i].len, sl;
-		if (bf_is_stopword(w, wl))
-			continue;
-		const char *st = bf_stem(stem, w, wl, &sl);
-		b->h[n++] = bf_term_hash(st, sl, seed);
+		uint64_t h = bf_word_term(stem, nm->buf + nm->tok[i].off, nm->tok[i].len, seed);
+		if (h)
+			b->h[n++] = h;
 	}
 	return bf_hashset_upper32(b->h, bf_hashset_make(b->h, n), b->t);
 }

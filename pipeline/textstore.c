@@ -46,13 +46,10 @@ void bf_textstore_free(bf_textstore_t *ts)
 char *bf_textstore_reserve(bf_textstore_t *ts, size_t n, uint64_t *first)
 {
 	if (ts->open_len + n > ts->open_cap || !ts->open) { /* n may be 0 */
-		size_t nc = ts->open_cap ? ts->open_cap : BF_TEXT_BLOCK;
-		while (nc < ts->open_len + n)
-			nc *= 2;
-		char *p = realloc(ts->open, nc);
-		if (!p)
+		size_t nc = bf_array_next_cap(ts->open_cap ? ts->open_cap : BF_TEXT_BLOCK,
+		                              ts->open_len + n);
+		if (!bf_array_resize((void **)&ts->open, nc, 1))
 			return NULL;
-		ts->open = p;
 		ts->open_cap = nc;
 	}
 	char *at = ts->open + ts->open_len;
