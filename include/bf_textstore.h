@@ -1,11 +1,18 @@
-/* bf_textstore.h - sentence texts, zstd-compressed in small blocks.
+/* bf_textstore.h - sentence texts, spilled to an unlinked temporary file.
  *
  * A dump's text is most of its size, but after the features are computed a
  * run needs only a few sentences back (the briefing) or reads them in order
  * (side files).  Texts are appended to an open block that stays readable as
- * is; bf_textstore_seal() compresses it into independent blocks of about
- * BF_TEXT_BLOCK bytes (cut between texts), in parallel.  A read decompresses
- * the block that holds the text into a small per-thread cache.
+ * is; bf_textstore_seal() writes it to a temporary file (created in $TMPDIR,
+ * else /tmp, and unlinked at once, so nothing is left behind whatever
+ * happens to the run) and remembers it as blocks of about BF_TEXT_BLOCK
+ * bytes, cut between texts.  A read loads the block that holds the text
+ * into a small per-thread cache.
+ *
+ * Why a file and not compression in memory: the texts were packed into
+ * 64 KiB zstd blocks (level 1, 2.35x) before; on the 1 GB dump that took
+ * 4.0 of 28.7 s at -j1, for the ~170 MB of memory a file frees as well,
+ * and the kernel can write the file out when memory is short.
  *
  * Thread safety: appends and seals from one thread; reads from any thread
  * whose slot (omp_get_thread_num()) is below the n_slots given at init. */
@@ -14,28 +21,30 @@
 
 #include "bf_common.h"
 
-#define BF_TEXT_BLOCK ((size_t)64 << 10) /* raw bytes per compressed block */
-/* zstd level: 2.35x on sentence texts (20 MB dump) at ~1.6x the speed
- * of level 3 (2.50x); the texts are compressed once and read back rarely */
-#define BF_TEXT_LEVEL 1
-#define BF_TEXT_CACHE 4                  /* decompressed blocks per thread */
+#include <stdbool.h>
+
+#define BF_TEXT_BLOCK ((size_t)64 << 10) /* bytes per block read back */
+#define BF_TEXT_CACHE 4                  /* blocks cached per thread */
 
 typedef struct bf_text_slot bf_text_slot_t; /* a thread's block cache */
 
 typedef struct {
-	/* sealed blocks */
-	void **blk;              /* compressed bytes */
-	uint32_t *blk_csize;     /* compressed size */
-	uint32_t *blk_size;      /* raw size */
-	uint64_t *blk_first;     /* logical offset of each block's first byte */
+	/* sealed blocks: block i is spill bytes [blk_first[i], blk_first[i+1]),
+	 * and its logical offsets are its file offsets */
+	uint64_t *blk_first;     /* n_blk + 1 entries */
 	size_t n_blk, cap_blk;
+	int fd;                  /* the spill file, when have_fd */
+	bool have_fd;            /* false until the first seal (so a zeroed
+	                            store owns no descriptor) */
 	/* the open block */
 	char *open;
 	size_t open_len, open_cap;
 	uint64_t open_first;     /* logical offset of open[0] */
 	bf_text_slot_t *slot;    /* n_slots read caches */
 	int n_slots;
-	uint64_t raw_bytes, packed_bytes;
+	uint64_t spilled_bytes;  /* written to the spill file */
+	int spill_errno;         /* why the spill file failed, 0 if it did not */
+	const char *spill_dir;   /* where it is (or was to be) made */
 } bf_textstore_t;
 
 bf_status_t bf_textstore_init(bf_textstore_t *ts, int n_slots);
@@ -50,17 +59,20 @@ char *bf_textstore_reserve(bf_textstore_t *ts, size_t n, uint64_t *first);
 bf_status_t bf_textstore_append(bf_textstore_t *ts, const char *s, size_t len,
                                 uint64_t *off);
 
-/* Compresses the open block (parallel, n_threads <= n_slots). */
-bf_status_t bf_textstore_seal(bf_textstore_t *ts, int n_threads);
+/* Writes the open block to the spill file (made on the first call) and
+ * empties it.  Returns BF_OK, or BF_EIO with errno set (no temporary file
+ * could be made, or the disk is full). */
+bf_status_t bf_textstore_seal(bf_textstore_t *ts);
 
-/* Decompresses every block back into one open block, for a pass that
- * reads texts out of order (memory grows to the raw text size).  Returns
- * BF_OK or BF_ENOMEM (the store is unchanged then). */
+/* Reads every sealed block back into one open block, for a pass that
+ * reads texts out of order (memory grows to the text size).  Returns
+ * BF_OK, BF_ENOMEM or BF_EIO (the store is unchanged then). */
 bf_status_t bf_textstore_unpack(bf_textstore_t *ts);
 
 /* The NUL-terminated text at logical offset off (as bf_textstore_append
  * returned).  Valid until BF_TEXT_CACHE other blocks are read by the same
- * thread.  NULL only when memory or a block is broken. */
+ * thread.  NULL only when memory runs out or the spill file cannot be
+ * read. */
 const char *bf_textstore_get(const bf_textstore_t *ts, uint64_t off);
 
 #endif

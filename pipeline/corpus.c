@@ -9,6 +9,7 @@
 #include "bf_corpus.h"
 #include "bf_entities.h"
 
+#include <errno.h>
 #include <omp.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -490,8 +491,11 @@ static bool flush_batch(loader_t *L, batch_t *b)
 		if (ok)
 			drop_shared_texts(L->c, s0);
 	}
-	/* the batch has been seen: its text can be packed away */
-	ok = ok && bf_textstore_seal(&L->c->ts, L->n_threads) == BF_OK;
+	/* the batch has been seen: its text can go to the spill file */
+	if (ok && bf_textstore_seal(&L->c->ts) != BF_OK) {
+		L->batch_status = BF_EIO;
+		ok = false;
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->p[i].sents);
 		free(b->p[i].info);
@@ -699,9 +703,11 @@ const char *bf_sent_text(const bf_corpus_t *c, uint32_t s)
 {
 	const char *t = bf_textstore_get(&c->ts, c->sent[s].text);
 	if (!t) {
-		/* only a failed allocation of a 64 KiB block gets here; going on
-		 * would print a briefing with holes in it */
-		fprintf(stderr, "briefing: error: out of memory reading sentence text\n");
+		/* a failed allocation of a 64 KiB block, or a failed read of the
+		 * spill file; going on would print a briefing with holes in it */
+		fprintf(stderr, "briefing: error: cannot read sentence text back "
+		        "from the temporary file in %s: %s\n",
+		        c->ts.spill_dir ? c->ts.spill_dir : "?", strerror(errno));
 		abort();
 	}
 	return t;

@@ -75,6 +75,12 @@ static bool load(ctx_t *x, const bf_options_t *o, int nt)
 	x->run.stage_s[BF_STAGE_INGEST] = now_s() - t - x->f.seconds;
 	x->run.stage_rss_kb[BF_STAGE_INGEST] = peak_rss_kb();
 	x->run.stage_rss_kb[BF_STAGE_FEATURES] = peak_rss_kb();
+	if (st != BF_OK && x->c.ts.spill_errno) {
+		bf_log_error(&x->log, "cannot write the temporary file for sentence "
+		             "texts in %s: %s (set TMPDIR to another directory)",
+		             x->c.ts.spill_dir, strerror(x->c.ts.spill_errno));
+		return false;
+	}
 	if (st != BF_OK) {
 		bf_log_error(&x->log, "reading input: %s", bf_status_str(st));
 		return false;
@@ -155,11 +161,17 @@ static bool write_outputs(ctx_t *x, const bf_options_t *o)
 		{ o->groups_path, bf_report_groups },
 	};
 	bool ok = true;
-	/* --clusters reads texts out of order: unpack them once rather than
-	 * decompress a block per member */
-	if ((o->clusters_path || o->sentences_path) &&
-	    bf_textstore_unpack(&x->c.ts) != BF_OK) {
-		bf_log_error(&x->log, "out of memory unpacking sentence texts");
+	/* --clusters reads texts out of order: read them back once rather
+	 * than a block per member */
+	bf_status_t st = o->clusters_path || o->sentences_path ?
+	                 bf_textstore_unpack(&x->c.ts) : BF_OK;
+	if (st != BF_OK) {
+		if (st == BF_EIO)
+			bf_log_error(&x->log, "cannot read sentence texts back from the "
+			             "temporary file in %s: %s", x->c.ts.spill_dir,
+			             strerror(errno));
+		else
+			bf_log_error(&x->log, "out of memory reading sentence texts back");
 		return false;
 	}
 	for (size_t i = 0; ok && i < sizeof side / sizeof *side; i++)

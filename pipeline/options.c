@@ -35,9 +35,11 @@ static const char USAGE[] =
 "  -h, --help       show this help\n"
 "  -V, --version    show the version\n"
 "\n"
+"Sentence texts wait in an unlinked temporary file in $TMPDIR (default /tmp).\n"
+"\n"
 "Exit status: 0 briefing written (skipped records are reported, not fatal);\n"
-"1 nothing written (unreadable output, no usable article); 2 usage error;\n"
-"3 with --strict, when any record was skipped.\n";
+"1 nothing written (unreadable output, no usable article, no temporary file);\n"
+"2 usage error; 3 with --strict, when any record was skipped.\n";
 
 enum { OPT_NUM_PERM = 256, OPT_CLUSTERS, OPT_SENTENCES, OPT_GROUPS, OPT_STATS,
        OPT_SEED, OPT_STRICT };

@@ -424,6 +424,10 @@ bf_status_t bf_report_stats(FILE *out, const bf_run_t *r)
 	fprintf(out, ",\"stories\":{\"stories\":%zu,\"copy_pairs\":%" PRIu64
 	        ",\"story_links\":%" PRIu64 "}", st->n_stories, st->n_copy_pairs,
 	        st->n_story_links);
+	/* the sentence texts kept (each distinct one once), and how many
+	 * went to the spill file: most of what a big run has read */
+	fprintf(out, ",\"texts\":{\"bytes\":%" PRIu64 ",\"spilled_bytes\":%" PRIu64 "}",
+	        r->c->ts.open_first + r->c->ts.open_len, r->c->ts.spilled_bytes);
 	size_t n_pick = 0;
 	for (size_t i = 0; i < b->n; i++)
 		n_pick += b->st[i].n_pick;

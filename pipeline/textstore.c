@@ -1,12 +1,17 @@
-/* textstore.c - compressed sentence texts (see bf_textstore.h). */
+/* textstore.c - sentence texts spilled to a temporary file (see
+ * bf_textstore.h). */
 #include "bf_array.h"
 #include "bf_textstore.h"
 
+#include <errno.h>
 #include <omp.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zstd.h>
+#include <unistd.h>
+
+#define SPILL_NAME "/briefing-texts-XXXXXX"
 
 struct bf_text_slot {
 	uint64_t id[BF_TEXT_CACHE];   /* block number + 1; 0 = empty */
@@ -14,7 +19,6 @@ struct bf_text_slot {
 	size_t cap[BF_TEXT_CACHE];
 	uint64_t last[BF_TEXT_CACHE]; /* use stamp, for LRU */
 	uint64_t clock;
-	ZSTD_DCtx *dctx;
 };
 
 bf_status_t bf_textstore_init(bf_textstore_t *ts, int n_slots)
@@ -22,22 +26,19 @@ bf_status_t bf_textstore_init(bf_textstore_t *ts, int n_slots)
 	memset(ts, 0, sizeof *ts);
 	ts->n_slots = n_slots > 0 ? n_slots : 1;
 	ts->slot = calloc((size_t)ts->n_slots, sizeof *ts->slot);
-	return ts->slot ? BF_OK : BF_ENOMEM;
+	ts->blk_first = calloc(1, sizeof *ts->blk_first);
+	ts->cap_blk = 0; /* blk_first holds cap_blk + 1 entries */
+	return ts->slot && ts->blk_first ? BF_OK : BF_ENOMEM;
 }
 
 void bf_textstore_free(bf_textstore_t *ts)
 {
-	for (size_t i = 0; i < ts->n_blk; i++)
-		free(ts->blk[i]);
-	for (int s = 0; ts->slot && s < ts->n_slots; s++) {
+	for (int s = 0; ts->slot && s < ts->n_slots; s++)
 		for (int i = 0; i < BF_TEXT_CACHE; i++)
 			free(ts->slot[s].buf[i]);
-		ZSTD_freeDCtx(ts->slot[s].dctx);
-	}
+	if (ts->have_fd)
+		close(ts->fd);
 	free(ts->slot);
-	free(ts->blk);
-	free(ts->blk_csize);
-	free(ts->blk_size);
 	free(ts->blk_first);
 	free(ts->open);
 	memset(ts, 0, sizeof *ts);
@@ -69,79 +70,107 @@ bf_status_t bf_textstore_append(bf_textstore_t *ts, const char *s, size_t len,
 	return BF_OK;
 }
 
-/* Cuts open[0..len) into pieces of about BF_TEXT_BLOCK bytes, each ending
- * just after a NUL so no text spans two blocks.  cut[i] is the end of piece
- * i; returns the number of pieces. */
-static size_t cut_pieces(const char *open, size_t len, size_t *cut)
+/* The spill file, made and unlinked on first use: $TMPDIR, else /tmp. */
+static bool spill_open(bf_textstore_t *ts)
 {
-	size_t n = 0, at = 0;
-	while (at < len) {
-		size_t end = at + BF_TEXT_BLOCK < len ? at + BF_TEXT_BLOCK : len;
-		const char *nul = memchr(open + end - 1, '\0', len - (end - 1));
-		end = (size_t)(nul - open) + 1; /* the open block ends in a NUL */
-		cut[n++] = end;
-		at = end;
+	const char *dir = getenv("TMPDIR");
+	ts->spill_dir = dir && *dir ? dir : "/tmp";
+	size_t n = strlen(ts->spill_dir);
+	char *path = malloc(n + sizeof SPILL_NAME);
+	if (!path) {
+		ts->spill_errno = ENOMEM;
+		return false;
 	}
-	return n;
+	memcpy(path, ts->spill_dir, n);
+	memcpy(path + n, SPILL_NAME, sizeof SPILL_NAME);
+	ts->fd = mkstemp(path);
+	ts->have_fd = ts->fd >= 0;
+	if (ts->have_fd)
+		unlink(path); /* the open descriptor keeps it until the run ends */
+	else
+		ts->spill_errno = errno;
+	free(path);
+	return ts->have_fd;
 }
 
-static bool grow_blocks(bf_textstore_t *ts, size_t need)
+/* Writes buf[0..n) at file offset at, whole. */
+static bool write_all(int fd, const char *buf, size_t n, uint64_t at)
 {
-	if (need <= ts->cap_blk)
-		return true;
-	size_t nc = bf_array_next_cap(ts->cap_blk, need);
-	if (!bf_array_resize((void **)&ts->blk, nc, sizeof *ts->blk) ||
-	    !bf_array_resize((void **)&ts->blk_csize, nc, sizeof *ts->blk_csize) ||
-	    !bf_array_resize((void **)&ts->blk_size, nc, sizeof *ts->blk_size) ||
-	    !bf_array_resize((void **)&ts->blk_first, nc, sizeof *ts->blk_first))
-		return false;
-	ts->cap_blk = nc;
+	while (n > 0) {
+		ssize_t w = pwrite(fd, buf, n, (off_t)at);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			return false;
+		}
+		buf += w;
+		n -= (size_t)w;
+		at += (uint64_t)w;
+	}
 	return true;
 }
 
-bf_status_t bf_textstore_seal(bf_textstore_t *ts, int n_threads)
+/* Reads n bytes at file offset at into buf, whole. */
+static bool read_all(int fd, char *buf, size_t n, uint64_t at)
+{
+	while (n > 0) {
+		ssize_t r = pread(fd, buf, n, (off_t)at);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO; /* the file is shorter than written */
+			return false;
+		}
+		buf += r;
+		n -= (size_t)r;
+		at += (uint64_t)r;
+	}
+	return true;
+}
+
+/* Block ends for open[0..len): pieces of about BF_TEXT_BLOCK bytes, each
+ * ending just after a NUL so that no text spans two blocks. */
+static bool add_blocks(bf_textstore_t *ts, const char *open, size_t len)
+{
+	for (size_t at = 0; at < len;) {
+		size_t end = at + BF_TEXT_BLOCK < len ? at + BF_TEXT_BLOCK : len;
+		const char *nul = memchr(open + end - 1, '\0', len - (end - 1));
+		end = (size_t)(nul - open) + 1; /* the open block ends in a NUL */
+		if (ts->n_blk + 1 > ts->cap_blk) {
+			size_t nc = bf_array_next_cap(ts->cap_blk, ts->n_blk + 1);
+			if (!bf_array_resize((void **)&ts->blk_first, nc + 1, sizeof *ts->blk_first))
+				return false;
+			ts->cap_blk = nc;
+		}
+		ts->blk_first[++ts->n_blk] = ts->open_first + end;
+		at = end;
+	}
+	return true;
+}
+
+bf_status_t bf_textstore_seal(bf_textstore_t *ts)
 {
 	if (ts->open_len == 0)
 		return BF_OK;
-	size_t max_pieces = ts->open_len / BF_TEXT_BLOCK + 2;
-	size_t *cut = malloc(max_pieces * sizeof *cut);
-	if (!cut)
-		return BF_ENOMEM;
-	size_t np = cut_pieces(ts->open, ts->open_len, cut);
-	if (!grow_blocks(ts, ts->n_blk + np)) {
-		free(cut);
+	if (!ts->have_fd && !spill_open(ts))
+		return BF_EIO;
+	size_t n_blk = ts->n_blk;
+	if (!add_blocks(ts, ts->open, ts->open_len)) {
+		ts->n_blk = n_blk;
 		return BF_ENOMEM;
 	}
-	bool ok = true;
-	size_t b0 = ts->n_blk;
-#pragma omp parallel num_threads(n_threads > 0 ? n_threads : 1) reduction(&& : ok) if (np > 1)
-	{
-		ZSTD_CCtx *cctx = ZSTD_createCCtx();
-		ok = cctx != NULL;
-#pragma omp for schedule(dynamic, 1)
-		for (long i = 0; i < (long)np; i++) {
-			size_t lo = i ? cut[i - 1] : 0, n = cut[i] - lo;
-			size_t cap = ZSTD_compressBound(n);
-			void *dst = malloc(cap);
-			size_t got = dst && cctx ? ZSTD_compressCCtx(cctx, dst, cap, ts->open + lo, n, BF_TEXT_LEVEL) : 0;
-			bool good = dst && cctx && !ZSTD_isError(got);
-			void *fit = good ? realloc(dst, got) : NULL;
-			ts->blk[b0 + (size_t)i] = good ? (fit ? fit : dst) : (free(dst), NULL);
-			ts->blk_csize[b0 + (size_t)i] = good ? (uint32_t)got : 0;
-			ts->blk_size[b0 + (size_t)i] = (uint32_t)n;
-			ts->blk_first[b0 + (size_t)i] = ts->open_first + lo;
-			ok = ok && good;
-		}
-		ZSTD_freeCCtx(cctx);
+	if (!write_all(ts->fd, ts->open, ts->open_len, ts->open_first)) {
+		ts->spill_errno = errno;
+		ts->n_blk = n_blk;
+		return BF_EIO;
 	}
-	ts->n_blk += np;
-	for (size_t i = b0; i < ts->n_blk; i++)
-		ts->packed_bytes += ts->blk_csize[i];
-	ts->raw_bytes += ts->open_len;
+	ts->spilled_bytes += ts->open_len;
 	ts->open_first += ts->open_len;
 	ts->open_len = 0;
-	free(cut);
-	return ok ? BF_OK : BF_ENOMEM;
+	return BF_OK;
 }
 
 /* Block holding logical offset off (off < open_first). */
@@ -158,8 +187,8 @@ static size_t find_block(const bf_textstore_t *ts, uint64_t off)
 	return lo;
 }
 
-/* Decompressed block b in slot sl, loading it into the least recently used
- * entry when needed. */
+/* Block b in slot sl, read into the least recently used entry when
+ * needed. */
 static const char *slot_block(const bf_textstore_t *ts, bf_text_slot_t *sl,
                               size_t b)
 {
@@ -173,7 +202,7 @@ static const char *slot_block(const bf_textstore_t *ts, bf_text_slot_t *sl,
 		if (sl->last[i] < sl->last[victim])
 			victim = i;
 	}
-	size_t need = ts->blk_size[b];
+	size_t need = (size_t)(ts->blk_first[b + 1] - ts->blk_first[b]);
 	if (sl->cap[victim] < need) {
 		char *nb = realloc(sl->buf[victim], need);
 		if (!nb)
@@ -181,11 +210,7 @@ static const char *slot_block(const bf_textstore_t *ts, bf_text_slot_t *sl,
 		sl->buf[victim] = nb;
 		sl->cap[victim] = need;
 	}
-	if (!sl->dctx && !(sl->dctx = ZSTD_createDCtx()))
-		return NULL;
-	size_t got = ZSTD_decompressDCtx(sl->dctx, sl->buf[victim], need,
-	                                 ts->blk[b], ts->blk_csize[b]);
-	if (ZSTD_isError(got) || got != need) {
+	if (!read_all(ts->fd, sl->buf[victim], need, ts->blk_first[b])) {
 		sl->id[victim] = 0;
 		return NULL;
 	}
@@ -215,17 +240,11 @@ bf_status_t bf_textstore_unpack(bf_textstore_t *ts)
 	char *all = malloc(total ? total : 1);
 	if (!all)
 		return BF_ENOMEM;
-	for (size_t b = 0; b < ts->n_blk; b++) {
-		size_t got = ZSTD_decompress(all + ts->blk_first[b], ts->blk_size[b],
-		                             ts->blk[b], ts->blk_csize[b]);
-		if (ZSTD_isError(got) || got != ts->blk_size[b]) {
-			free(all);
-			return BF_ENOMEM;
-		}
+	if (ts->open_first && !read_all(ts->fd, all, (size_t)ts->open_first, 0)) {
+		free(all);
+		return BF_EIO;
 	}
 	memcpy(all + ts->open_first, ts->open, ts->open_len);
-	for (size_t b = 0; b < ts->n_blk; b++)
-		free(ts->blk[b]);
 	/* block numbers restart if anything is sealed later: forget them */
 	for (int sl = 0; sl < ts->n_slots; sl++)
 		for (int i = 0; i < BF_TEXT_CACHE; i++)

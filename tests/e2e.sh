@@ -112,6 +112,12 @@ for j in 1 2; do
 		"'$BIN' -j$j '$BAD/empty.txt' 2>&1 | grep -q 'no usable article' &&
 		 '$BIN' -j$j '$T/nosent.jsonl' 2>&1 | grep -q 'no usable article'"
 done
+for j in 1 2; do
+	TMPDIR=/nonexistent/bf "$BIN" -j$j -o "$T/keep-spill.md" "$SEEDS" 2>"$T/spilldir$j.err"
+	check "-j$j: no place for the text spill file: exit 1, the directory named, no output" sh -c \
+		"[ $? -eq 1 ] && grep -q 'temporary file for sentence texts in /nonexistent/bf' '$T/spilldir$j.err' &&
+		 [ ! -e '$T/keep-spill.md' ]"
+done
 check "unwritable output exits 1" status_is 1 "$BIN" -q -o "$T/no/such/dir/out.md" "$SEEDS"
 echo "stale" > "$T/keep.md"
 "$BIN" -q -o "$T/keep.md" "$BAD/empty.txt" 2>/dev/null

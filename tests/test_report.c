@@ -593,6 +593,7 @@ static const char WANT_STATS[] =
 	"\"bands\":16,\"rows\":8,\"seed\":1651664230,\"types\":5,\"clusters\":1,"
 	"\"sentences_folded\":1,\"candidates\":3,\"links\":1},"
 	"\"stories\":{\"stories\":2,\"copy_pairs\":1,\"story_links\":2},"
+	"\"texts\":{\"bytes\":255,\"spilled_bytes\":0},"
 	"\"briefing\":{\"stories\":2,\"sentences\":3,\"words\":29},"
 	"\"seconds\":{\"ingest\":1.500,\"features\":0.250,\"dedup\":0.125,"
 	"\"stories\":0.063,\"rank\":0.001,\"write\":0.000,\"total\":1.939},"

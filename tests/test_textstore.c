@@ -1,12 +1,15 @@
-/* test_textstore.c - compressed sentence texts read back exactly. */
+/* test_textstore.c - sentence texts spilled to a file, read back exactly. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bf_textstore.h"
 #include "testutil.h"
@@ -39,11 +42,11 @@ static void test_roundtrip(void **state)
 		/* readable while open, before any seal */
 		assert_string_equal(bf_textstore_get(&ts, off[i]), buf);
 		if (i % 7000 == 6999)
-			assert_int_equal(bf_textstore_seal(&ts, 1), BF_OK);
+			assert_int_equal(bf_textstore_seal(&ts), BF_OK);
 	}
-	assert_int_equal(bf_textstore_seal(&ts, 1), BF_OK);
+	assert_int_equal(bf_textstore_seal(&ts), BF_OK);
 	assert_true(ts.n_blk > 4);                       /* several blocks */
-	assert_true(ts.packed_bytes * 2 < ts.raw_bytes); /* really compressed */
+	assert_true(ts.open_len == 0 && ts.spilled_bytes == ts.open_first);
 	/* random order, so blocks are evicted and reloaded */
 	bf_test_rng_t rng = { 7 };
 	for (int k = 0; k < 20000; k++) {
@@ -66,14 +69,62 @@ static void test_empty(void **state)
 	(void)state;
 	bf_textstore_t ts;
 	assert_int_equal(bf_textstore_init(&ts, 2), BF_OK);
-	assert_int_equal(bf_textstore_seal(&ts, 2), BF_OK);
+	assert_int_equal(bf_textstore_seal(&ts), BF_OK);
 	assert_int_equal(ts.n_blk, 0);
 	uint64_t off;
 	assert_int_equal(bf_textstore_append(&ts, "", 0, &off), BF_OK);
-	assert_int_equal(bf_textstore_seal(&ts, 2), BF_OK);
+	assert_int_equal(bf_textstore_seal(&ts), BF_OK);
 	assert_string_equal(bf_textstore_get(&ts, off), "");
 	bf_textstore_free(&ts);
 	bf_textstore_free(&ts); /* freeing twice is safe */
+}
+
+/* The spill file is unlinked as soon as it is made: the directory it is
+ * made in stays empty while the store holds spilled texts. */
+static void test_spill_leaves_nothing(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/bf-test-spill-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(setenv("TMPDIR", dir, 1), 0);
+	bf_textstore_t ts;
+	assert_int_equal(bf_textstore_init(&ts, 1), BF_OK);
+	uint64_t off;
+	assert_int_equal(bf_textstore_append(&ts, "Spilled text.", 13, &off), BF_OK);
+	assert_int_equal(bf_textstore_seal(&ts), BF_OK);
+	assert_true(ts.have_fd);
+	assert_string_equal(ts.spill_dir, dir);
+	assert_int_equal(ts.spilled_bytes, 14);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	struct dirent *e;
+	size_t n = 0;
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	assert_int_equal(n, 0);
+	assert_string_equal(bf_textstore_get(&ts, off), "Spilled text.");
+	bf_textstore_free(&ts);
+	assert_int_equal(rmdir(dir), 0);
+	unsetenv("TMPDIR");
+}
+
+/* No spill file can be made: the seal fails with BF_EIO and says why,
+ * and the texts still in the open block stay readable. */
+static void test_spill_dir_missing(void **state)
+{
+	(void)state;
+	assert_int_equal(setenv("TMPDIR", "/nonexistent/briefing-test", 1), 0);
+	bf_textstore_t ts;
+	assert_int_equal(bf_textstore_init(&ts, 1), BF_OK);
+	uint64_t off;
+	assert_int_equal(bf_textstore_append(&ts, "Kept text.", 10, &off), BF_OK);
+	assert_int_equal(bf_textstore_seal(&ts), BF_EIO);
+	assert_int_equal(ts.spill_errno, ENOENT);
+	assert_false(ts.have_fd);
+	assert_string_equal(bf_textstore_get(&ts, off), "Kept text.");
+	bf_textstore_free(&ts);
+	unsetenv("TMPDIR");
 }
 
 int main(void)
@@ -81,6 +132,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_spill_leaves_nothing),
+		cmocka_unit_test(test_spill_dir_missing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
