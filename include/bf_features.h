@@ -25,6 +25,20 @@ typedef struct {
 	uint64_t lo, hi;
 } bf_key128_t;
 
+/* A type's first raw text, as the raw-text table compares it: its
+ * XXH3-128 and length, and the sentence that carries it. */
+typedef struct {
+	bf_key128_t raw;
+	uint32_t len;
+	uint32_t rep;
+} bf_raw_rec_t;
+
+/* A slot of an exact-text table: ref = type + 1 (0 = empty), tag = the
+ * upper 32 bits of the key's hi half. */
+typedef struct {
+	uint32_t ref, tag;
+} bf_tab_slot_t;
+
 typedef struct bf_feat_scratch bf_feat_scratch_t; /* per-thread, private */
 
 typedef struct {
@@ -46,15 +60,14 @@ typedef struct {
 	uint32_t *term;          /* content-term sets (upper 32 bits of the term
 	                            hashes), ascending per type */
 	size_t term_cap;
-	/* exact-text table, freed by bf_features_finish: slots hold type + 1
-	 * (0 = empty) and the keys live once per type, so a slot costs 4
-	 * bytes, not 20 */
+	/* exact-text tables, freed by bf_features_finish: open addressing,
+	 * each slot the type + 1 (0 = empty) and 32 more bits of its hash, so
+	 * a probe that meets another type's slot almost never reads that
+	 * type's key; the keys live once per type */
 	bf_key128_t *type_key;
-	bf_key128_t *type_raw;   /* XXH3-128 of each type's first raw text */
-	uint32_t *type_len;      /* and its length in bytes */
-	uint32_t *tab;           /* by normalized key */
-	uint32_t *rtab;          /* by raw text (type_raw, type_len); the
-	                            same capacity as tab */
+	bf_raw_rec_t *type_raw;  /* each type's first raw text */
+	bf_tab_slot_t *tab;      /* by normalized key */
+	bf_tab_slot_t *rtab;     /* by raw text; the same capacity as tab */
 	size_t tab_cap;
 	bf_feat_scratch_t *scratch; /* n_threads */
 	double seconds;          /* wall time spent in bf_features_add */

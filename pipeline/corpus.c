@@ -20,10 +20,10 @@
 #define BATCH_MAX_ARTICLES 16384u
 
 /* A squeezed sentence as segment_one measured it, so that appending it
- * needs no second pass over its bytes. */
+ * needs no second pass over its bytes.  (Its words are counted after the
+ * batch hook: only for texts no earlier sentence has, half of them.) */
 typedef struct {
 	uint32_t len;     /* bytes, NUL not counted */
-	uint32_t n_words; /* bf_count_words */
 } sent_info_t;
 
 /* One article waiting in the batch; strings live in the batch arena. */
@@ -216,7 +216,7 @@ static bool segment_one(pending_t *p, char *arena, bf_segment_t *seg)
 	for (size_t i = 0; i < seg->n; i++) {
 		size_t len = squeeze(text + seg->sent[i].off, seg->sent[i].len, p->sents + o);
 		p->sents[o + len] = '\0';
-		p->info[i] = (sent_info_t){ (uint32_t)len, bf_count_words(p->sents + o) };
+		p->info[i] = (sent_info_t){ (uint32_t)len };
 		o += len + 1;
 	}
 	p->sents_len = o;
@@ -366,7 +366,7 @@ static void place_one(bf_corpus_t *c, const pending_t *p, const char *a, char *t
 	for (uint32_t i = 0; i < p->n_sents; i++) {
 		c->sent[p->at_sent + i] = (bf_sentence_t){
 			.text = text_first + p->at_text + o, .text_len = p->info[i].len,
-			.article = (uint32_t)p->at_art, .pos = i, .n_words = p->info[i].n_words };
+			.article = (uint32_t)p->at_art, .pos = i };
 		o += p->info[i].len + 1;
 	}
 }
@@ -436,9 +436,22 @@ void bf_corpus_share_text(bf_corpus_t *c, size_t s, size_t rep)
 	c->alias[s - c->batch_first] = (uint32_t)rep;
 }
 
+/* Words of the batch's sentences [s0, n_sent) that have texts of their
+ * own (parallel); the others take theirs in drop_shared_texts. */
+static void count_own_words(bf_corpus_t *c, size_t s0, int nt)
+{
+	long n = (long)(c->n_sent - s0);
+#pragma omp parallel for schedule(dynamic, 1024) num_threads(nt) if (n > 4096)
+	for (long i = 0; i < n; i++)
+		if (c->alias[i] == UINT32_MAX)
+			c->sent[s0 + (size_t)i].n_words =
+				bf_count_words(bf_sent_text(c, (uint32_t)(s0 + (size_t)i)));
+}
+
 /* Moves the batch's own texts together in the open block, dropping those
- * shared with an earlier sentence (which take that one's, final, offset).
- * Texts were appended in sentence order, so one left-to-right pass does. */
+ * shared with an earlier sentence (which take that one's, final, offset,
+ * and word count: one with a text of its own).  Texts were appended in
+ * sentence order, so one left-to-right pass does. */
 static void drop_shared_texts(bf_corpus_t *c, size_t s0)
 {
 	bf_textstore_t *ts = &c->ts;
@@ -448,6 +461,7 @@ static void drop_shared_texts(bf_corpus_t *c, size_t s0)
 		uint32_t rep = c->alias[s - s0];
 		if (rep != UINT32_MAX) {
 			t->text = c->sent[rep].text;
+			t->n_words = c->sent[rep].n_words;
 			continue;
 		}
 		size_t at = (size_t)(t->text - ts->open_first), n = t->text_len + 1;
@@ -484,12 +498,16 @@ static bool flush_batch(loader_t *L, batch_t *b)
 		ok = segment_one(&b->p[i], b->arena, &L->seg[omp_get_thread_num()]) && ok;
 	size_t s0 = L->c->n_sent;
 	ok = ok && append_batch(L, b);
-	if (ok && L->on_batch && L->c->n_sent > s0) {
+	if (ok && L->c->n_sent > s0) {
 		ok = reset_alias(L->c, s0);
-		L->batch_status = ok ? L->on_batch(L->ud, L->c, s0, L->c->n_sent) : BF_ENOMEM;
-		ok = L->batch_status == BF_OK;
-		if (ok)
+		if (ok && L->on_batch) {
+			L->batch_status = L->on_batch(L->ud, L->c, s0, L->c->n_sent);
+			ok = L->batch_status == BF_OK;
+		}
+		if (ok) {
+			count_own_words(L->c, s0, L->n_threads);
 			drop_shared_texts(L->c, s0);
+		}
 	}
 	/* the batch has been seen: its text can go to the spill file */
 	if (ok && bf_textstore_seal(&L->c->ts) != BF_OK) {

@@ -8,11 +8,12 @@
  *      terms, appended in chunk order.
  * Content terms go through a per-thread stem cache: news text repeats its
  * words, and Snowball stemming per token was 12% of the run time.  The
- * cache is 4-way set-associative with the most recent word first in its
- * set: on the 100 MB dump (about 75k distinct words) it misses 89k times
- * in 6.3M words, where a direct-mapped cache of the same size missed 230k
- * times, and 347k as it was first written: indexed by the hash's low bits,
- * whose bit 0 is always set, so half of it was never used. */
+ * cache is set-associative with the most recent word first in its set: on
+ * the 100 MB dump (about 75k distinct words), with 4 ways of 16-byte
+ * entries, it missed 89k times in 6.3M words, where a direct-mapped cache
+ * of the same size missed 230k times.  Entries are 8 bytes (8 ways to a
+ * line), so its 65,536 words fit in half of a core's L2: the 1 MiB of
+ * 16-byte entries missed L2 on most lookups. */
 #include "bf_array.h"
 #include "bf_features.h"
 #include "bf_normalize.h"
@@ -27,14 +28,17 @@
 
 #define TYPE_CHUNK 1024u        /* candidates per parallel work unit */
 #define KEY_CHUNK 4096u         /* sentences per parallel work unit */
-#define STEM_CACHE_BITS 16u     /* 65,536 cached words per thread (1 MiB) */
-#define STEM_CACHE_WAYS 4u      /* words per set: 64 bytes, one cache line */
+#define STEM_CACHE_BITS 16u     /* 65,536 cached words per thread (512 KiB) */
+#define STEM_CACHE_WAYS 8u      /* words per set: 64 bytes, one cache line */
 #define STEM_CACHE_LINE 64u     /* bytes; the cache is aligned to it */
-#define STEM_SET_BITS 32u       /* sets are picked by the hash's high half */
 
+/* A cached word: 30 bits of its XXH3 (the 13 that pick its set are
+ * others: 43 bits tell words apart, so in a run of 10^9 lookups a wrong
+ * hit has odds ~1e-4) and the upper half of its term hash, which is all
+ * a stored term set keeps (bf_hashset_upper32). */
 typedef struct {
-	uint64_t word; /* XXH3 of the word, | 1 so that 0 means empty */
-	uint64_t term; /* term hash, 0 for a stop word */
+	uint32_t tag;  /* hash bits | 2 (so never 0 = empty) | 1 for a term */
+	uint32_t term; /* upper half of the term hash; 0 for a stop word */
 } stem_entry_t;
 
 _Static_assert(STEM_CACHE_WAYS * sizeof(stem_entry_t) == STEM_CACHE_LINE,
@@ -54,27 +58,30 @@ typedef struct {
 	bool oom;
 } chunk_out_t;
 
-/* Term hash of a normalized word, 0 for a stop word, through the cache. */
+/* The upper half of a normalized word's term hash (all the stored sets
+ * keep), back in place with bit 0 set so that no term is 0; 0 for a stop
+ * word.  Through the cache. */
 static uint64_t word_term(bf_feat_scratch_t *sc, const char *w, size_t len,
                           uint64_t seed)
 {
-	uint64_t h = XXH3_64bits(w, len) | 1;
+	uint64_t h = XXH3_64bits(w, len);
 	size_t n_sets = ((size_t)1 << STEM_CACHE_BITS) / STEM_CACHE_WAYS;
-	stem_entry_t *set = &sc->cache[((h >> STEM_SET_BITS) & (n_sets - 1)) *
-	                               STEM_CACHE_WAYS];
-	stem_entry_t hit = { h, 0 };
+	stem_entry_t *set = &sc->cache[(h & (n_sets - 1)) * STEM_CACHE_WAYS];
+	uint32_t tag = ((uint32_t)(h >> 32) & ~3u) | 2u;
 	size_t k = 0;
-	while (k < STEM_CACHE_WAYS && set[k].word != h)
+	while (k < STEM_CACHE_WAYS && (set[k].tag | 1u) != (tag | 1u))
 		k++;
+	stem_entry_t hit;
 	if (k < STEM_CACHE_WAYS) {
-		hit.term = set[k].term;
+		hit = set[k];
 	} else {
 		k = STEM_CACHE_WAYS - 1;   /* the least recent word goes */
-		hit.term = bf_word_term(sc->stem, w, len, seed);
+		uint64_t t = bf_word_term(sc->stem, w, len, seed);
+		hit = (stem_entry_t){ tag | (t != 0), (uint32_t)(t >> 32) };
 	}
 	memmove(set + 1, set, k * sizeof *set);
 	set[0] = hit;
-	return hit.term;
+	return hit.tag & 1u ? (uint64_t)hit.term << 32 | 1u : 0;
 }
 
 static void scratch_free(bf_feat_scratch_t *sc)
@@ -125,9 +132,7 @@ void bf_features_finish(bf_features_t *f)
 	free(f->rtab);
 	free(f->type_key);
 	free(f->type_raw);
-	free(f->type_len);
 	f->type_raw = NULL;
-	f->type_len = NULL;
 	f->rtab = NULL;
 	f->scratch = NULL;
 	f->tab = NULL;
@@ -152,25 +157,37 @@ static inline bool key_eq(bf_key128_t a, bf_key128_t b)
 	return a.lo == b.lo && a.hi == b.hi;
 }
 
+static inline uint32_t key_tag(bf_key128_t k)
+{
+	return (uint32_t)(k.hi >> 32);
+}
+
 /* Exact-text table: open addressing on the key's low bits.  Returns the
  * slot holding key k, or the empty slot where it belongs. */
-static size_t tab_slot(const uint32_t *tab, size_t cap, const bf_key128_t *type_key,
+static size_t tab_slot(const bf_tab_slot_t *tab, size_t cap, const bf_key128_t *type_key,
                        bf_key128_t k)
 {
 	size_t mask = cap - 1, i = (size_t)k.lo & mask;
-	while (tab[i] && !key_eq(type_key[tab[i] - 1], k))
+	uint32_t tag = key_tag(k);
+	while (tab[i].ref && (tab[i].tag != tag || !key_eq(type_key[tab[i].ref - 1], k)))
 		i = (i + 1) & mask;
 	return i;
 }
 
-/* Raw-text table: types by the XXH3 and length of their first sentence's
- * raw bytes.  Returns the slot holding (raw, len), or the empty slot. */
-static size_t raw_slot(const bf_features_t *f, const uint32_t *rtab, size_t cap,
+/* Raw-text table: types by the XXH3-128 and length of their first
+ * sentence's raw bytes.  Returns the slot holding (raw, len), or the empty
+ * slot. */
+static size_t raw_slot(const bf_features_t *f, const bf_tab_slot_t *rtab, size_t cap,
                        bf_key128_t raw, uint32_t len)
 {
 	size_t mask = cap - 1, i = (size_t)raw.lo & mask;
-	while (rtab[i] && (!key_eq(f->type_raw[rtab[i] - 1], raw) || f->type_len[rtab[i] - 1] != len))
+	uint32_t tag = key_tag(raw);
+	while (rtab[i].ref) {
+		const bf_raw_rec_t *r = &f->type_raw[rtab[i].ref - 1];
+		if (rtab[i].tag == tag && key_eq(r->raw, raw) && r->len == len)
+			break;
 		i = (i + 1) & mask;
+	}
 	return i;
 }
 
@@ -178,15 +195,18 @@ static size_t raw_slot(const bf_features_t *f, const uint32_t *rtab, size_t cap,
 static bool tabs_grow(bf_features_t *f)
 {
 	size_t cap = f->tab_cap * 2;
-	uint32_t *tab = calloc(cap, sizeof *tab), *rtab = calloc(cap, sizeof *rtab);
+	bf_tab_slot_t *tab = calloc(cap, sizeof *tab), *rtab = calloc(cap, sizeof *rtab);
 	if (!tab || !rtab) {
 		free(tab);
 		free(rtab);
 		return false;
 	}
 	for (size_t t = 0; t < f->n_types; t++) {
-		tab[tab_slot(tab, cap, f->type_key, f->type_key[t])] = (uint32_t)t + 1;
-		rtab[raw_slot(f, rtab, cap, f->type_raw[t], f->type_len[t])] = (uint32_t)t + 1;
+		const bf_raw_rec_t *r = &f->type_raw[t];
+		tab[tab_slot(tab, cap, f->type_key, f->type_key[t])] =
+			(bf_tab_slot_t){ (uint32_t)t + 1, key_tag(f->type_key[t]) };
+		rtab[raw_slot(f, rtab, cap, r->raw, r->len)] =
+			(bf_tab_slot_t){ (uint32_t)t + 1, key_tag(r->raw) };
 	}
 	free(f->tab);
 	free(f->rtab);
@@ -206,8 +226,7 @@ static bool grow_types(bf_features_t *f, size_t need)
 	    !bf_array_resize((void **)&f->sh_off, nc + 1, sizeof *f->sh_off) ||
 	    !bf_array_resize((void **)&f->term_off, nc + 1, sizeof *f->term_off) ||
 	    !bf_array_resize((void **)&f->type_key, nc, sizeof *f->type_key) ||
-	    !bf_array_resize((void **)&f->type_raw, nc, sizeof *f->type_raw) ||
-	    !bf_array_resize((void **)&f->type_len, nc, sizeof *f->type_len))
+	    !bf_array_resize((void **)&f->type_raw, nc, sizeof *f->type_raw))
 		return false;
 	f->cap_types = nc;
 	return true;
@@ -300,8 +319,23 @@ static void batch_free(batch_t *b)
 	free(b->keep);
 }
 
+/* Lookups whose type record is fetched ahead of the probe in raw_lookup:
+ * the table and the records are tens of MB, so each step of a probe is a
+ * cache miss, and these overlap them. */
+#define RAW_AHEAD 8u
+
+/* Prefetches the record of the type in key k's home slot (the slot
+ * itself was prefetched when k was hashed). */
+static inline void raw_prefetch(const bf_features_t *f, bf_key128_t k)
+{
+	const bf_tab_slot_t *sl = &f->rtab[(size_t)k.lo & (f->tab_cap - 1)];
+	if (sl->ref && sl->tag == key_tag(k))
+		__builtin_prefetch(&f->type_raw[sl->ref - 1]);
+}
+
 /* Step 1 (parallel): raw hashes; a raw text already known gets its type
- * and shares its first sentence's text here. */
+ * and shares its first sentence's text here.  A chunk is hashed first
+ * (prefetching each home slot), then looked up. */
 static void raw_lookup(bf_features_t *f, bf_corpus_t *c, batch_t *b)
 {
 	long n_chunks = (long)((b->n + KEY_CHUNK - 1) / KEY_CHUNK);
@@ -310,15 +344,23 @@ static void raw_lookup(bf_features_t *f, bf_corpus_t *c, batch_t *b)
 		size_t lo = (size_t)ch * KEY_CHUNK, hi = lo + KEY_CHUNK < b->n ? lo + KEY_CHUNK : b->n;
 		for (size_t i = lo; i < hi; i++) {
 			size_t s = b->s0 + i;
-			uint32_t len = c->sent[s].text_len;
-			XXH128_hash_t h = XXH3_128bits(bf_sent_text(c, (uint32_t)s), len);
+			XXH128_hash_t h = XXH3_128bits(bf_sent_text(c, (uint32_t)s), c->sent[s].text_len);
 			b->raw[i] = (bf_key128_t){ h.low64, h.high64 };
-			uint32_t t = f->rtab[raw_slot(f, f->rtab, f->tab_cap, b->raw[i], len)];
+			__builtin_prefetch(&f->rtab[(size_t)h.low64 & (f->tab_cap - 1)]);
+		}
+		for (size_t i = lo; i < hi && i < lo + RAW_AHEAD; i++)
+			raw_prefetch(f, b->raw[i]);
+		for (size_t i = lo; i < hi; i++) {
+			if (i + RAW_AHEAD < hi)
+				raw_prefetch(f, b->raw[i + RAW_AHEAD]);
+			size_t s = b->s0 + i;
+			uint32_t t = f->rtab[raw_slot(f, f->rtab, f->tab_cap, b->raw[i],
+			                              c->sent[s].text_len)].ref;
 			b->kind[i] = t ? K_KNOWN : K_CAND;
 			b->ref[i] = t - 1;
 			if (t) { /* each sentence writes only its own slots */
 				f->type_of[s] = t - 1;
-				bf_corpus_share_text(c, s, f->type_rep[t - 1]);
+				bf_corpus_share_text(c, s, f->type_raw[t - 1].rep);
 			}
 		}
 	}
@@ -382,7 +424,7 @@ static bool key_candidates(bf_features_t *f, const bf_corpus_t *c, batch_t *b)
 			                            &sc->nm) != BF_OK;
 			XXH128_hash_t h = XXH3_128bits_withSeed(sc->nm.buf, sc->nm.len, f->seed);
 			b->key[q] = (bf_key128_t){ h.low64, h.high64 };
-			uint32_t t = f->tab[tab_slot(f->tab, f->tab_cap, f->type_key, b->key[q])];
+			uint32_t t = f->tab[tab_slot(f->tab, f->tab_cap, f->type_key, b->key[q])].ref;
 			b->old_type[q] = t - 1;
 			if (!t && !b->ch[k].oom)
 				b->ch[k].oom = !norm_features(f, sc, &b->ch[k], &b->cnt[q], &b->cnt[n + q]);
@@ -402,12 +444,14 @@ static bool new_type(bf_features_t *f, const bf_corpus_t *c, batch_t *b, size_t 
 	    !grow_types(f, f->n_types + 1))
 		return false;
 	size_t t = f->n_types++;
+	bf_key128_t raw = b->raw[b->cand[q]];
 	f->type_key[t] = b->key[q];
-	f->type_raw[t] = b->raw[b->cand[q]];
-	f->type_len[t] = c->sent[s].text_len;
+	f->type_raw[t] = (bf_raw_rec_t){ raw, c->sent[s].text_len, (uint32_t)s };
 	f->type_rep[t] = (uint32_t)s;
-	f->tab[tab_slot(f->tab, f->tab_cap, f->type_key, b->key[q])] = (uint32_t)t + 1;
-	f->rtab[raw_slot(f, f->rtab, f->tab_cap, f->type_raw[t], f->type_len[t])] = (uint32_t)t + 1;
+	f->tab[tab_slot(f->tab, f->tab_cap, f->type_key, b->key[q])] =
+		(bf_tab_slot_t){ (uint32_t)t + 1, key_tag(b->key[q]) };
+	f->rtab[raw_slot(f, f->rtab, f->tab_cap, raw, c->sent[s].text_len)] =
+		(bf_tab_slot_t){ (uint32_t)t + 1, key_tag(raw) };
 	b->keep[q] = 1;
 	return true;
 }
@@ -428,7 +472,7 @@ static bool assign_types(bf_features_t *f, bf_corpus_t *c, batch_t *b)
 			size_t q = b->ref[i];
 			t = b->old_type[q];
 			if (t == UINT32_MAX) { /* new before this batch; maybe seen in it */
-				uint32_t have = f->tab[tab_slot(f->tab, f->tab_cap, f->type_key, b->key[q])];
+				uint32_t have = f->tab[tab_slot(f->tab, f->tab_cap, f->type_key, b->key[q])].ref;
 				if (!have && !new_type(f, c, b, q, s))
 					return false;
 				t = have ? have - 1 : (uint32_t)(f->n_types - 1);
