@@ -223,7 +223,8 @@ def render(rows, rows_file):
     lines += stage
     other = [r for k, r in last.items() if k[0] != "briefing"]
     order = ["growth", "speedup", "copies", "minhash", "minhash_band",
-             "bandsort", "pagerank", "segment", "normalize"]
+             "bandsort", "hashset32_20", "hashset32_40", "pagerank",
+             "segment", "normalize"]
     other.sort(key=lambda r: (order.index(r["bench"]) if r["bench"] in order
                               else 99, size_key(r.get("dump", ""))))
     cop = sorted((r for k, r in last.items() if k[0] == "copies"),
@@ -237,12 +238,13 @@ def render(rows, rows_file):
             r["dump"], r["copy_pairs_true"], r["found"], r["recall"],
             r["precision"], "yes" if r.get("pass") else "NO") for r in cop]
     ker = [last[k] for k in sorted(last) if k[0] in
-           ("minhash", "minhash_band", "bandsort", "pagerank", "segment",
-            "normalize")]
+           ("minhash", "minhash_band", "bandsort", "hashset32_20",
+            "hashset32_40", "pagerank", "segment", "normalize")]
     if ker:
         unit = {"minhash": "ns/shingle (128 perms)",
                 "minhash_band": "ns/shingle/band (5 perms)",
-                "bandsort": "ns/key",
+                "bandsort": "ns/key", "hashset32_20": "ns/set of 20",
+                "hashset32_40": "ns/set of 40",
                 "pagerank": "ns/edge/iteration", "segment": "ns/byte",
                 "normalize": "ns/byte"}
         lines += ["", "Kernels (1 thread, fastest of %s runs):" %

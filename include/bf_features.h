@@ -6,7 +6,7 @@
  * one "type", numbered in order of first sentence.  Features are kept per
  * type, not per sentence (a dump repeats most of its text):
  *   - the sorted set of word K-gram shingle hashes (bf_shingle_hash; their
- *     upper 32 bits, see bf_hashset_upper32), for exact Jaccard
+ *     upper 32 bits, see bf_hashset32_make), for exact Jaccard
  *     verification;
  *   - the sorted set of content terms (stemmed words that are not stop
  *     words, hashed) for ranking and story grouping.

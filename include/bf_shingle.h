@@ -58,4 +58,12 @@ double bf_jaccard32_sorted(const uint32_t *a, size_t na,
  * removed (out stays ascending).  Returns the count. */
 size_t bf_hashset_upper32(const uint64_t *h, size_t n, uint32_t *out);
 
+/* The ascending, repeat-free set of the upper 32 bits of h[0..n) into out
+ * (room for n): exactly bf_hashset_upper32(h, bf_hashset_make(h, n), out),
+ * but up to 64 hashes (a sentence's set, typically 10-40) are placed by
+ * rank, without branches on the data (2.6x faster at 20, 3.3x at 40).
+ * h is scratch: its contents afterwards are unspecified.  Returns the
+ * count. */
+size_t bf_hashset32_make(uint64_t *h, size_t n, uint32_t *out);
+
 #endif

@@ -233,13 +233,13 @@ static bool grow_types(bf_features_t *f, size_t need)
 }
 
 /* The stored shingle set of a normalized sentence: hashes into buf (room
- * for bf_shingle_count words), sorted, repeats out, upper halves into out
- * (same room).  Returns the set's size. */
+ * for bf_shingle_count words, left as scratch), the ascending set of their
+ * upper halves into out (same room).  Returns the set's size. */
 static size_t shingle_set(const bf_features_t *f, const bf_norm_t *nm,
                           uint64_t *buf, uint32_t *out)
 {
 	size_t k = bf_shingle_hash(nm->buf, nm->tok, nm->n_tok, f->k, f->seed, buf);
-	return bf_hashset_upper32(buf, bf_hashset_make(buf, k), out);
+	return bf_hashset32_make(buf, k, out);
 }
 
 /* Features of the normalized text in sc->nm into o (shingle and term
@@ -263,8 +263,7 @@ static bool norm_features(const bf_features_t *f, bf_feat_scratch_t *sc, chunk_o
 		if (h)
 			sc->buf[nt++] = h;
 	}
-	nt = bf_hashset_make(sc->buf, nt);
-	nt = bf_hashset_upper32(sc->buf, nt, o->term + o->n_term);
+	nt = bf_hashset32_make(sc->buf, nt, o->term + o->n_term);
 	o->n_term += nt;
 	*n_term = (uint32_t)nt;
 	return true;

@@ -38,7 +38,7 @@ size_t bf_terms_of_text(const char *s, size_t len, bf_norm_t *nm,
 		if (h)
 			b->h[n++] = h;
 	}
-	return bf_hashset_upper32(b->h, bf_hashset_make(b->h, n), b->t);
+	return bf_hashset32_make(b->h, n, b->t);
 }
 
 void bf_terms_buf_free(bf_terms_buf_t *b)

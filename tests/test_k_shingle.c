@@ -310,6 +310,83 @@ static void test_hash_sort(void **state)
 	}
 }
 
+static int cmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return (a > b) - (a < b);
+}
+
+/* Brute-force reference of bf_hashset32_make: the upper halves, qsorted,
+ * repeats dropped. */
+static size_t ref_set32(const uint64_t *h, size_t n, uint32_t *out)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = (uint32_t)(h[i] >> 32);
+	qsort(out, n, sizeof *out, cmp_u32);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || out[m - 1] != out[i])
+			out[m++] = out[i];
+	return m;
+}
+
+/* Upper halves for fill32's modes 2 and 3: around the sign bit (the rank
+ * path compares them biased to signed) and the extremes. */
+static const uint32_t edge32[] = {0, 1, 0x7ffffffeu, 0x7fffffffu, 0x80000000u,
+                                  0x80000001u, 0xfffffffeu, 0xffffffffu};
+
+/* n hashes of one of 5 kinds: random; a few exact values repeated; a few
+ * upper halves under random lower halves; edge upper halves under random
+ * lower halves; ascending (the radix path's buckets are not random). */
+static void fill32(bf_test_rng_t *rng, uint64_t *h, size_t n, unsigned mode)
+{
+	size_t pool = 1 + bf_test_rand(rng) % (n / 4 + 1);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t r = bf_test_rand(rng), lo = bf_test_rand(rng) & 0xffffffffu;
+		if (mode == 0)
+			h[i] = r;
+		else if (mode == 1)
+			h[i] = (r % pool) * 0x9E3779B97F4A7C15ull;
+		else if (mode == 2)
+			h[i] = (uint64_t)(uint32_t)((r % pool) * 0x9E3779B9u) << 32 | lo;
+		else if (mode == 3)
+			h[i] = (uint64_t)edge32[r % 8] << 32 | lo;
+		else
+			h[i] = (uint64_t)i << 31 | lo; /* upper halves repeat in pairs */
+	}
+}
+
+/* bf_hashset32_make against the brute force and against the two calls it
+ * replaces, on every size across the rank widths and the radix threshold.
+ * Buffers are exactly n long, so an overrun shows under ASan. */
+static void test_hashset32_make(void **state)
+{
+	(void)state;
+	bf_test_rng_t rng = {32};
+	for (size_t n = 0; n <= 300; n++)
+		for (unsigned mode = 0; mode < 5; mode++)
+			for (int rep = 0; rep < 3; rep++) {
+				uint64_t *h = malloc(n * sizeof *h + 1), *h2 = malloc(n * sizeof *h + 1);
+				uint32_t *out = malloc(n * sizeof *out + 1);
+				uint32_t *ref = malloc(n * sizeof *ref + 1), *old = malloc(n * sizeof *old + 1);
+				assert_true(h && h2 && out && ref && old);
+				fill32(&rng, h, n, mode);
+				memcpy(h2, h, n * sizeof *h);
+				size_t m_ref = ref_set32(h, n, ref);
+				size_t m_old = bf_hashset_upper32(h2, bf_hashset_make(h2, n), old);
+				size_t m = bf_hashset32_make(h, n, out);
+				assert_int_equal(m, m_ref);
+				assert_int_equal(m_old, m_ref);
+				assert_memory_equal(out, ref, m * sizeof *out);
+				assert_memory_equal(out, old, m * sizeof *out);
+				free(h);
+				free(h2);
+				free(out);
+				free(ref);
+				free(old);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_intersect_jaccard),
 		cmocka_unit_test(test_sets32),
 		cmocka_unit_test(test_hash_sort),
+		cmocka_unit_test(test_hashset32_make),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
