@@ -43,8 +43,9 @@ typedef struct {
 	size_t n_art, cap_art;
 	bf_sentence_t *sent;
 	size_t n_sent, cap_sent;
-	bf_textstore_t ts;       /* sentence texts, compressed once a batch
-	                            has been seen by on_batch */
+	bf_textstore_t ts;       /* sentence texts, spilled to a temporary
+	                            file once a batch has been seen by
+	                            on_batch */
 	char *meta;              /* article strings */
 	size_t meta_len, meta_cap;
 	uint32_t *alias;         /* during on_batch: per new sentence, the
@@ -63,7 +64,7 @@ typedef bf_status_t (*bf_corpus_batch_fn)(void *ud, bf_corpus_t *c,
 
 /* From on_batch: sentence s (of the current batch) has exactly the text of
  * the earlier sentence rep, so its own copy is dropped before the batch is
- * packed and s reads rep's.  Syndicated copies repeat most sentences byte
+ * spilled and s reads rep's.  Syndicated copies repeat most sentences byte
  * for byte: on a make_dump dump this halves the text kept. */
 void bf_corpus_share_text(bf_corpus_t *c, size_t s, size_t rep);
 

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define BF_SWAR_ONES 0x0101010101010101u  /* 1 in each of 8 bytes */
 #define BF_SWAR_HIGHS 0x8080808080808080u /* bit 7 of each of 8 bytes */
@@ -22,12 +23,32 @@ static inline uint64_t bf_load8(const void *p)
 	       (uint64_t)s[7] << 56;
 }
 
-/* The inverse of bf_load8; also one store. */
+/* The inverse of bf_load8, one store: gcc does not merge the byte loop
+ * into one (it stayed a loop of 8 shifts and byte stores inside the
+ * squeeze of corpus.c), so a little-endian machine copies the word. */
 static inline void bf_store8(void *p, uint64_t x)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(p, &x, sizeof x);
+#else
 	unsigned char *d = p;
 	for (int k = 0; k < 8; k++)
 		d[k] = (unsigned char)(x >> (8 * k));
+#endif
+}
+
+/* Bit 7 set in each byte of x that equals c, exactly (no carry crosses
+ * bytes: the low 7 bits plus 0x7F stay within the byte). */
+static inline uint64_t bf_swar_eq(uint64_t x, unsigned c)
+{
+	uint64_t v = x ^ (BF_SWAR_ONES * c);
+	return ~(((v & ~BF_SWAR_HIGHS) + ~BF_SWAR_HIGHS) | v) & BF_SWAR_HIGHS;
+}
+
+/* Bit 7 set in each byte of x below c (c <= 0x80), exactly. */
+static inline uint64_t bf_swar_below(uint64_t x, unsigned c)
+{
+	return ~(((x & ~BF_SWAR_HIGHS) + BF_SWAR_ONES * (0x80u - c)) | x) & BF_SWAR_HIGHS;
 }
 
 /* Index of the lowest byte whose bit 7 is set in m (m != 0). */

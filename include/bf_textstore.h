@@ -64,6 +64,22 @@ bf_status_t bf_textstore_append(bf_textstore_t *ts, const char *s, size_t len,
  * could be made, or the disk is full). */
 bf_status_t bf_textstore_seal(bf_textstore_t *ts);
 
+/* One text of the open block that a gathered seal keeps: where it is in
+ * the open block and its size, NUL included. */
+typedef struct {
+	uint64_t at;
+	uint64_t size;
+} bf_text_piece_t;
+
+/* Writes the open block's texts p[0..n), in this order, to the spill file
+ * as the next logical bytes, and empties the open block (texts not listed
+ * are dropped): piece i's new logical offset is open_first, as it was
+ * before the call, plus the sizes of the pieces before it.  The writes
+ * run in parallel on up to n_threads threads, each at its own offset.
+ * Returns as bf_textstore_seal. */
+bf_status_t bf_textstore_seal_pieces(bf_textstore_t *ts, const bf_text_piece_t *p,
+                                     size_t n, int n_threads);
+
 /* Reads every sealed block back into one open block, for a pass that
  * reads texts out of order (memory grows to the text size).  Returns
  * BF_OK, BF_ENOMEM or BF_EIO (the store is unchanged then). */

@@ -8,6 +8,7 @@
 #include "bf_array.h"
 #include "bf_corpus.h"
 #include "bf_entities.h"
+#include "bf_swar.h"
 
 #include <errno.h>
 #include <omp.h>
@@ -122,6 +123,14 @@ static const unsigned char sq_class[256] = {
 	['`'] = SQ_QUOTE, ['\''] = SQ_QUOTE,
 };
 
+/* Bit 7 set in the bytes of x that squeeze must look at: white space
+ * other than ' ' (and the other bytes below 0x0E, which the byte loop
+ * then copies as plain) and the two quote bytes. */
+static inline uint64_t sq_look(uint64_t x)
+{
+	return bf_swar_below(x, 0x0Eu) | bf_swar_eq(x, '`') | bf_swar_eq(x, '\'');
+}
+
 /* Copies s[i..n), s[i] plain, to out + *o while it needs no squeezing:
  * plain bytes, and single spaces between two plain bytes (which squeeze
  * would copy as they are).  Only the loop's exit branches, at the rare
@@ -131,6 +140,29 @@ static size_t squeeze_run(const char *s, size_t i, size_t n, char *out,
                           size_t *o)
 {
 	size_t w = *o;
+	out[w++] = s[i++];
+	/* 8 bytes a step while none needs a look (each byte's test also
+	 * reads the next byte, so the block and one more must be there) */
+	while (i + 9 <= n) {
+		uint64_t x = bf_load8(s + i), y = bf_load8(s + i + 1);
+		uint64_t stop = sq_look(x) | (bf_swar_eq(x, ' ') & (bf_swar_eq(y, ' ') | sq_look(y)));
+		if (stop) {
+			size_t k = bf_first_flag(stop);
+			memcpy(out + w, s + i, k);
+			w += k;
+			i += k;
+			break;
+		}
+		bf_store8(out + w, x);
+		w += 8;
+		i += 8;
+	}
+	if (i == n) {
+		*o = w;
+		return i;
+	}
+	i--;
+	w--;
 	unsigned char ch = (unsigned char)s[i];
 	for (;;) {
 		out[w++] = (char)ch;
@@ -436,40 +468,88 @@ void bf_corpus_share_text(bf_corpus_t *c, size_t s, size_t rep)
 	c->alias[s - c->batch_first] = (uint32_t)rep;
 }
 
-/* Words of the batch's sentences [s0, n_sent) that have texts of their
- * own (parallel); the others take theirs in drop_shared_texts. */
-static void count_own_words(bf_corpus_t *c, size_t s0, int nt)
+/* Sentences per parallel unit of spill_batch (fixed, so the texts' order
+ * in the spill file does not depend on the thread count). */
+#define SPILL_CHUNK 4096u
+
+/* Pass 1 of spill_batch, sentences [lo, hi) of the batch: the words of
+ * those with a text of their own, and their count and bytes. */
+static void own_texts(bf_corpus_t *c, size_t s0, size_t lo, size_t hi, uint64_t *n_own,
+                      uint64_t *bytes)
 {
-	long n = (long)(c->n_sent - s0);
-#pragma omp parallel for schedule(dynamic, 1024) num_threads(nt) if (n > 4096)
-	for (long i = 0; i < n; i++)
-		if (c->alias[i] == UINT32_MAX)
-			c->sent[s0 + (size_t)i].n_words =
-				bf_count_words(bf_sent_text(c, (uint32_t)(s0 + (size_t)i)));
+	for (size_t i = lo; i < hi; i++) {
+		if (c->alias[i] != UINT32_MAX)
+			continue;
+		bf_sentence_t *t = &c->sent[s0 + i];
+		t->n_words = bf_count_words(bf_sent_text(c, (uint32_t)(s0 + i)));
+		++*n_own;
+		*bytes += t->text_len + 1;
+	}
 }
 
-/* Moves the batch's own texts together in the open block, dropping those
- * shared with an earlier sentence (which take that one's, final, offset,
- * and word count: one with a text of its own).  Texts were appended in
- * sentence order, so one left-to-right pass does. */
-static void drop_shared_texts(bf_corpus_t *c, size_t s0)
+/* Pass 2: the own texts of [lo, hi) become pieces p[k..] of the spill,
+ * placed from logical offset at on. */
+static void place_own(bf_corpus_t *c, size_t s0, size_t lo, size_t hi, bf_text_piece_t *p,
+                      uint64_t k, uint64_t at)
 {
-	bf_textstore_t *ts = &c->ts;
-	size_t w = 0;
-	for (size_t s = s0; s < c->n_sent; s++) {
-		bf_sentence_t *t = &c->sent[s];
-		uint32_t rep = c->alias[s - s0];
-		if (rep != UINT32_MAX) {
-			t->text = c->sent[rep].text;
-			t->n_words = c->sent[rep].n_words;
+	for (size_t i = lo; i < hi; i++) {
+		if (c->alias[i] != UINT32_MAX)
 			continue;
-		}
-		size_t at = (size_t)(t->text - ts->open_first), n = t->text_len + 1;
-		memmove(ts->open + w, ts->open + at, n);
-		t->text = ts->open_first + w;
-		w += n;
+		bf_sentence_t *t = &c->sent[s0 + i];
+		p[k++] = (bf_text_piece_t){ t->text - c->ts.open_first, (uint64_t)t->text_len + 1 };
+		t->text = at;
+		at += (uint64_t)t->text_len + 1;
 	}
-	ts->open_len = w;
+}
+
+/* Sends the batch's sentences [s0, n_sent) to the spill file: those with
+ * a text of their own get their words counted and places after the texts
+ * already spilled, in sentence order; the others take their
+ * representative's (an own text, earlier) place and count.  Three
+ * parallel passes over fixed chunks, then parallel writes.  Returns
+ * BF_OK, BF_ENOMEM or BF_EIO. */
+static bf_status_t spill_batch(bf_corpus_t *c, size_t s0, int nt)
+{
+	size_t n = c->n_sent - s0, n_ch = (n + SPILL_CHUNK - 1) / SPILL_CHUNK;
+	uint64_t *own = calloc(n_ch + 1, sizeof *own), *bytes = calloc(n_ch + 1, sizeof *bytes);
+	bf_text_piece_t *p = malloc((n ? n : 1) * sizeof *p);
+	if (!own || !bytes || !p) {
+		free(own);
+		free(bytes);
+		free(p);
+		return BF_ENOMEM;
+	}
+#pragma omp parallel num_threads(nt) if (n_ch > 1)
+	{
+#pragma omp for schedule(dynamic, 1)
+		for (long ch = 0; ch < (long)n_ch; ch++) {
+			size_t lo = (size_t)ch * SPILL_CHUNK, hi = lo + SPILL_CHUNK < n ? lo + SPILL_CHUNK : n;
+			own_texts(c, s0, lo, hi, &own[ch + 1], &bytes[ch + 1]);
+		}
+#pragma omp single
+		for (size_t ch = 0; ch < n_ch; ch++) {
+			own[ch + 1] += own[ch];
+			bytes[ch + 1] += bytes[ch];
+		}
+#pragma omp for schedule(dynamic, 1)
+		for (long ch = 0; ch < (long)n_ch; ch++) {
+			size_t lo = (size_t)ch * SPILL_CHUNK, hi = lo + SPILL_CHUNK < n ? lo + SPILL_CHUNK : n;
+			place_own(c, s0, lo, hi, p, own[ch], c->ts.open_first + bytes[ch]);
+		}
+#pragma omp for schedule(static)
+		for (long i = 0; i < (long)n; i++) {
+			uint32_t rep = c->alias[i];
+			if (rep != UINT32_MAX) {
+				c->sent[s0 + (size_t)i].text = c->sent[rep].text;
+				c->sent[s0 + (size_t)i].n_words = c->sent[rep].n_words;
+			}
+		}
+	}
+	bf_status_t st = bf_textstore_seal_pieces(&c->ts, p, own[n_ch], nt);
+	free(own);
+	free(bytes);
+	free(p);
+	return st;
 }
 
 /* Makes room for the batch's alias marks, all "own text". */
@@ -504,15 +584,12 @@ static bool flush_batch(loader_t *L, batch_t *b)
 			L->batch_status = L->on_batch(L->ud, L->c, s0, L->c->n_sent);
 			ok = L->batch_status == BF_OK;
 		}
-		if (ok) {
-			count_own_words(L->c, s0, L->n_threads);
-			drop_shared_texts(L->c, s0);
+		/* the batch has been seen: its texts can go to the spill file */
+		bf_status_t st = ok ? spill_batch(L->c, s0, L->n_threads) : BF_OK;
+		if (st != BF_OK) {
+			L->batch_status = st;
+			ok = false;
 		}
-	}
-	/* the batch has been seen: its text can go to the spill file */
-	if (ok && bf_textstore_seal(&L->c->ts) != BF_OK) {
-		L->batch_status = BF_EIO;
-		ok = false;
 	}
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->p[i].sents);

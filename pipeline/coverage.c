@@ -76,8 +76,8 @@ static int cmp_u64(const void *a, const void *b)
 
 /* Concept hashes of every node: node i's are h[cs->off[i] .. cs->off[i+1]),
  * ascending.  Texts are read in sentence order, which is their storage
- * order: stored texts are compressed in blocks (bf_corpus.h), and a story's
- * nodes, read in rank order, would decompress a block for nearly every
+ * order: stored texts are read back in blocks (bf_textstore.h), and a
+ * story's nodes, read in rank order, would read a block for nearly every
  * node. */
 static bool node_bigrams(bf_concepts_t *cs, const bf_ranked_t *r,
                          const bf_corpus_t *c, vec64_t *h)

@@ -675,13 +675,6 @@ static unsigned seg_phrases_at(const char *t, size_t i, size_t e)
 	return found;
 }
 
-/* Bit 7 set in each byte of x that equals c, exactly (no carry crosses
- * bytes: the low 7 bits plus 0x7F stay within the byte). */
-static inline uint64_t seg_eq_bytes(uint64_t x, unsigned c)
-{
-	uint64_t v = x ^ (SEG_ONES * c);
-	return ~(((v & ~SEG_HIGHS) + ~SEG_HIGHS) | v) & SEG_HIGHS;
-}
 
 /* Bit 7 set in byte k (k < 7) of the little-endian block x when bytes k
  * and k+1 are "al", "co" or "ou" in any case, the pairs that open
@@ -689,10 +682,10 @@ static inline uint64_t seg_eq_bytes(uint64_t x, unsigned c)
  * a, c, l, o or u. */
 static inline uint64_t seg_phrase_pairs(uint64_t x)
 {
-	uint64_t f = x | (SEG_ONES * 0x20u), o = seg_eq_bytes(f, 'o');
-	return (seg_eq_bytes(f, 'a') & (seg_eq_bytes(f, 'l') >> 8)) |
-	       (seg_eq_bytes(f, 'c') & (o >> 8)) |
-	       (o & (seg_eq_bytes(f, 'u') >> 8));
+	uint64_t f = x | (SEG_ONES * 0x20u), o = bf_swar_eq(f, 'o');
+	return (bf_swar_eq(f, 'a') & (bf_swar_eq(f, 'l') >> 8)) |
+	       (bf_swar_eq(f, 'c') & (o >> 8)) |
+	       (o & (bf_swar_eq(f, 'u') >> 8));
 }
 
 #define SEG_PAIR_STEP 7 /* an 8-byte block holds the pairs starting at 0..6 */
