@@ -35,7 +35,6 @@ typedef struct {
 	uint32_t text_len; /* bytes */
 	uint32_t article;  /* owning article */
 	uint32_t pos;      /* index within the article, from 0 */
-	uint32_t n_words;  /* white-space separated words of the text */
 } bf_sentence_t;
 
 typedef struct {

@@ -37,6 +37,9 @@ typedef struct {
 	uint32_t *concept;  /* concept ids of each node, ascending, no repeats */
 	size_t n_concept;
 	uint32_t *df;       /* n_concept: distinct articles of the story with it */
+	uint32_t *n_words;  /* n_node: words of each node's sentence, as the
+	                       budget counts them (bf_count_words), counted
+	                       here because its text is read here anyway */
 } bf_concepts_t;
 
 /* Concepts of the nodes of r, the ranking of story `story`.  Zero cs

@@ -21,8 +21,7 @@
 #define BATCH_MAX_ARTICLES 16384u
 
 /* A squeezed sentence as segment_one measured it, so that appending it
- * needs no second pass over its bytes.  (Its words are counted after the
- * batch hook: only for texts no earlier sentence has, half of them.) */
+ * needs no second pass over its bytes. */
 typedef struct {
 	uint32_t len;     /* bytes, NUL not counted */
 } sent_info_t;
@@ -472,18 +471,16 @@ void bf_corpus_share_text(bf_corpus_t *c, size_t s, size_t rep)
  * in the spill file does not depend on the thread count). */
 #define SPILL_CHUNK 4096u
 
-/* Pass 1 of spill_batch, sentences [lo, hi) of the batch: the words of
- * those with a text of their own, and their count and bytes. */
-static void own_texts(bf_corpus_t *c, size_t s0, size_t lo, size_t hi, uint64_t *n_own,
-                      uint64_t *bytes)
+/* Pass 1 of spill_batch, sentences [lo, hi) of the batch: how many have
+ * a text of their own, and its bytes. */
+static void own_texts(const bf_corpus_t *c, size_t s0, size_t lo, size_t hi,
+                      uint64_t *n_own, uint64_t *bytes)
 {
 	for (size_t i = lo; i < hi; i++) {
 		if (c->alias[i] != UINT32_MAX)
 			continue;
-		bf_sentence_t *t = &c->sent[s0 + i];
-		t->n_words = bf_count_words(bf_sent_text(c, (uint32_t)(s0 + i)));
 		++*n_own;
-		*bytes += t->text_len + 1;
+		*bytes += c->sent[s0 + i].text_len + 1;
 	}
 }
 
@@ -503,9 +500,9 @@ static void place_own(bf_corpus_t *c, size_t s0, size_t lo, size_t hi, bf_text_p
 }
 
 /* Sends the batch's sentences [s0, n_sent) to the spill file: those with
- * a text of their own get their words counted and places after the texts
- * already spilled, in sentence order; the others take their
- * representative's (an own text, earlier) place and count.  Three
+ * a text of their own get places after the texts already spilled, in
+ * sentence order; the others take their representative's (an own text,
+ * earlier).  Three
  * parallel passes over fixed chunks, then parallel writes.  Returns
  * BF_OK, BF_ENOMEM or BF_EIO. */
 static bf_status_t spill_batch(bf_corpus_t *c, size_t s0, int nt)
@@ -539,10 +536,8 @@ static bf_status_t spill_batch(bf_corpus_t *c, size_t s0, int nt)
 #pragma omp for schedule(static)
 		for (long i = 0; i < (long)n; i++) {
 			uint32_t rep = c->alias[i];
-			if (rep != UINT32_MAX) {
+			if (rep != UINT32_MAX)
 				c->sent[s0 + (size_t)i].text = c->sent[rep].text;
-				c->sent[s0 + (size_t)i].n_words = c->sent[rep].n_words;
-			}
 		}
 	}
 	bf_status_t st = bf_textstore_seal_pieces(&c->ts, p, own[n_ch], nt);

@@ -96,6 +96,7 @@ static bool node_bigrams(bf_concepts_t *cs, const bf_ranked_t *r,
 	for (size_t k = 0; ok && k < n; k++) {
 		uint32_t s = (uint32_t)(ord[k] >> 32), i = (uint32_t)ord[k];
 		const char *t = bf_sent_text(c, s);
+		cs->n_words[i] = bf_count_words(t);
 		span[2 * i] = tmp.n;
 		ok = t && sentence_bigrams(t, c->sent[s].text_len, &nm, stem, &tmp) != SIZE_MAX;
 		span[2 * i + 1] = tmp.n - span[2 * i];
@@ -155,9 +156,10 @@ bf_status_t bf_concepts_build(bf_concepts_t *cs, const bf_ranked_t *r,
 	memset(cs, 0, sizeof *cs);
 	cs->n_node = r->n;
 	cs->off = malloc((r->n + 1) * sizeof *cs->off);
+	cs->n_words = malloc((r->n ? r->n : 1) * sizeof *cs->n_words);
 	vec64_t h = { 0 };
 	uint64_t *uniq = NULL, *by_cl = NULL;
-	bool ok = cs->off && node_bigrams(cs, r, c, &h);
+	bool ok = cs->off && cs->n_words && node_bigrams(cs, r, c, &h);
 	/* concept ids: the story's distinct hashes in ascending order, so each
 	 * node's ids come out ascending as its hashes are */
 	if (ok) {
@@ -191,5 +193,6 @@ void bf_concepts_free(bf_concepts_t *cs)
 	free(cs->off);
 	free(cs->concept);
 	free(cs->df);
+	free(cs->n_words);
 	memset(cs, 0, sizeof *cs);
 }

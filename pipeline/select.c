@@ -103,15 +103,14 @@ static double gain(const story_state_t *ss, size_t i)
  * fit the words left and add something (gain > 0); SIZE_MAX when none.
  * Ties go to the earlier node (higher TextRank, then smaller cluster id),
  * so the choice is deterministic. */
-static size_t best_node(const story_state_t *ss, const bf_corpus_t *c,
-                        uint32_t left, bool first)
+static size_t best_node(const story_state_t *ss, uint32_t left, bool first)
 {
 	size_t best = SIZE_MAX;
 	double best_v = 0;
 	for (size_t i = 0; i < ss->r.n; i++) {
 		if (ss->used[i])
 			continue;
-		uint32_t w = c->sent[ss->r.node[i].sent].n_words;
+		uint32_t w = ss->cs.n_words[i];
 		/* the briefing's first sentence may be cut to the budget */
 		if ((w > left && !first) || w == 0 || left == 0)
 			continue;
@@ -133,12 +132,12 @@ static bool take_turn(story_state_t *ss, const bf_corpus_t *c,
 {
 	*picked = false;
 	size_t i;
-	while ((i = best_node(ss, c, *left, first)) != SIZE_MAX) {
+	while ((i = best_node(ss, *left, first)) != SIZE_MAX) {
 		const bf_node_t *nd = &ss->r.node[i];
 		ss->used[i] = 1;
 		if (repeats(c, f, nd->sent, chosen, *n_chosen, threshold))
 			continue;
-		uint32_t w = c->sent[nd->sent].n_words;
+		uint32_t w = ss->cs.n_words[i];
 		char *cut = NULL;
 		if (w > *left) {
 			/* the one allowed overrun: cut the briefing's first sentence */

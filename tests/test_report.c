@@ -75,7 +75,6 @@ static void add_sent(fix_t *x, const char *t)
 	x->sent[x->c.n_sent++] = (bf_sentence_t){
 		.text = off, .text_len = (uint32_t)(n - 1),
 		.article = (uint32_t)(x->c.n_art - 1), .pos = a->n_sent++,
-		.n_words = bf_count_words(t),
 	};
 }
 
