@@ -45,7 +45,7 @@ _Static_assert(STEM_CACHE_WAYS * sizeof(stem_entry_t) == STEM_CACHE_LINE,
                "a set of the stem cache is one cache line");
 
 struct bf_feat_scratch {
-	bf_norm_t nm;
+	bf_norm_t nm[2];   /* a candidate's and the next one's (key_candidates) */
 	bf_stemmer_t *stem;
 	stem_entry_t *cache;
 	uint64_t *buf;
@@ -86,7 +86,8 @@ static uint64_t word_term(bf_feat_scratch_t *sc, const char *w, size_t len,
 
 static void scratch_free(bf_feat_scratch_t *sc)
 {
-	bf_norm_free(&sc->nm);
+	bf_norm_free(&sc->nm[0]);
+	bf_norm_free(&sc->nm[1]);
 	bf_stemmer_free(sc->stem);
 	free(sc->cache);
 	free(sc->buf);
@@ -242,12 +243,12 @@ static size_t shingle_set(const bf_features_t *f, const bf_norm_t *nm,
 	return bf_hashset32_make(buf, k, out);
 }
 
-/* Features of the normalized text in sc->nm into o (shingle and term
+/* Features of the normalized text nm into o (shingle and term
  * sets). */
-static bool norm_features(const bf_features_t *f, bf_feat_scratch_t *sc, chunk_out_t *o,
-                          uint32_t *n_sh, uint32_t *n_term)
+static bool norm_features(const bf_features_t *f, bf_feat_scratch_t *sc,
+                          const bf_norm_t *nm, chunk_out_t *o, uint32_t *n_sh,
+                          uint32_t *n_term)
 {
-	bf_norm_t *nm = &sc->nm;
 	size_t nsh = bf_shingle_count(nm->n_tok, f->k);
 	size_t room = nsh > nm->n_tok ? nsh : nm->n_tok;
 	if (!bf_array_grow((void **)&sc->buf, &sc->buf_cap, room, sizeof(uint64_t)) ||
@@ -399,6 +400,19 @@ static bool mark_repeats(const bf_corpus_t *c, batch_t *b)
 	return true;
 }
 
+/* Candidate q normalized into nm and keyed, its table slot prefetched. */
+static bool key_one(const bf_features_t *f, const bf_corpus_t *c, batch_t *b, size_t q,
+                    bf_norm_t *nm)
+{
+	size_t s = b->s0 + b->cand[q];
+	if (bf_normalize(bf_sent_text(c, (uint32_t)s), c->sent[s].text_len, nm) != BF_OK)
+		return false;
+	XXH128_hash_t h = XXH3_128bits_withSeed(nm->buf, nm->len, f->seed);
+	b->key[q] = (bf_key128_t){ h.low64, h.high64 };
+	__builtin_prefetch(&f->tab[(size_t)h.low64 & (f->tab_cap - 1)]);
+	return true;
+}
+
 /* Step 3 (parallel, fixed chunks of candidates): normalize and key each
  * candidate once; a key already known names its type, a new one gets its
  * features computed here, from the same normalization. */
@@ -417,17 +431,18 @@ static bool key_candidates(bf_features_t *f, const bf_corpus_t *c, batch_t *b)
 	for (long k = 0; k < (long)b->n_chunks; k++) {
 		bf_feat_scratch_t *sc = &f->scratch[omp_get_thread_num()];
 		size_t lo = (size_t)k * TYPE_CHUNK, hi = lo + TYPE_CHUNK < n ? lo + TYPE_CHUNK : n;
-		for (size_t q = lo; q < hi && !b->ch[k].oom; q++) {
-			size_t s = b->s0 + b->cand[q];
-			b->ch[k].oom = bf_normalize(bf_sent_text(c, (uint32_t)s), c->sent[s].text_len,
-			                            &sc->nm) != BF_OK;
-			XXH128_hash_t h = XXH3_128bits_withSeed(sc->nm.buf, sc->nm.len, f->seed);
-			b->key[q] = (bf_key128_t){ h.low64, h.high64 };
+		/* each candidate is keyed one ahead of its lookup: normalizing
+		 * the next hides the cache miss of this one's table slot */
+		bool oom = lo < hi && !key_one(f, c, b, lo, &sc->nm[0]);
+		for (size_t q = lo, cur = 0; q < hi && !oom; q++, cur ^= 1) {
+			oom = q + 1 < hi && !key_one(f, c, b, q + 1, &sc->nm[cur ^ 1]);
 			uint32_t t = f->tab[tab_slot(f->tab, f->tab_cap, f->type_key, b->key[q])].ref;
 			b->old_type[q] = t - 1;
-			if (!t && !b->ch[k].oom)
-				b->ch[k].oom = !norm_features(f, sc, &b->ch[k], &b->cnt[q], &b->cnt[n + q]);
+			if (!t && !oom)
+				oom = !norm_features(f, sc, &sc->nm[cur], &b->ch[k], &b->cnt[q],
+				                     &b->cnt[n + q]);
 		}
+		b->ch[k].oom = oom;
 	}
 	for (size_t k = 0; k < b->n_chunks; k++)
 		if (b->ch[k].oom)
