@@ -8,6 +8,7 @@
 #include "bf_array.h"
 #include "bf_artvec.h"
 #include "bf_terms.h"
+#include "bf_tflists.h"
 
 #include <math.h>
 #include <omp.h>
@@ -29,14 +30,65 @@ typedef struct {
 	size_t cap, n;
 } dfmap_t;
 
+/* Term weights by table, each entry computed by the expression a term
+ * not in the table would get (the same bits): 1 + ln tf for small tf,
+ * and the idf of every term by the value v the df map holds for it:
+ * ln((N + prior) / max(v, 1)) for v < IDF_TAB, while a term of greater df
+ * has v = IDF_TAB + j, its idf the j-th entry past those.  Such terms are
+ * few ("said": 137 on the 1 GB dump) but in most articles: a log per
+ * lookup cost the two vector sets ~0.2 s there. */
+#define TF_TAB 256u
+#define IDF_TAB 65536u
+typedef struct {
+	double tf[TF_TAB]; /* [tf] = 1 + ln tf, [0] = 0 */
+	double *idf;       /* [v], IDF_TAB + the terms of df >= IDF_TAB */
+} weights_t;
+
+static double tf_weight(double tf)
+{
+	return tf > 0 ? 1.0 + log(tf) : 0;
+}
+
+static double idf_weight(double N, uint32_t dfv)
+{
+	return log((N + BF_IDF_PRIOR_DOCS) / (dfv ? dfv : 1));
+}
+
+/* The tables for the frequencies in m, over n_art articles; the values
+ * of m at or above IDF_TAB become indices into wt->idf. */
+static bool weights_init(weights_t *wt, dfmap_t *m, size_t n_art)
+{
+	double N = (double)n_art;
+	size_t n_big = 0;
+	for (size_t i = 0; i < m->cap; i++)
+		n_big += m->s[i].key && m->s[i].val >= IDF_TAB;
+	wt->idf = malloc((IDF_TAB + n_big) * sizeof *wt->idf);
+	if (!wt->idf)
+		return false;
+	for (uint32_t i = 0; i < TF_TAB; i++)
+		wt->tf[i] = tf_weight(i);
+	for (uint32_t i = 0; i < IDF_TAB; i++)
+		wt->idf[i] = idf_weight(N, i);
+	uint32_t v = IDF_TAB;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->s[i].key && m->s[i].val >= IDF_TAB) {
+			wt->idf[v] = idf_weight(N, m->s[i].val);
+			m->s[i].val = v++;
+		}
+	return true;
+}
+
 struct bf_artvec_df {
-	dfmap_t m;
+	dfmap_t m;         /* term -> df, or an index for wt (weights_t) */
+	weights_t wt;
 	size_t n_art;  /* N */
 	uint64_t seed; /* hash seed of the terms */
 	/* title terms of every article, made once for every vector set:
 	 * article a's are title_t[title_off[a] .. title_off[a+1]) */
 	uint64_t *title_off;
 	uint32_t *title_t;
+	bf_tflists_t kept; /* the sentence terms' tallies of the articles the
+	                      caller asked to keep (bf_artvec_df_create) */
 };
 
 /* Articles per parallel work unit of the title terms (fixed, so chunks
@@ -179,11 +231,13 @@ static void tally_clear(tally_t *x)
 	x->n_used = 0;
 }
 
-/* An empty table with room for n distinct terms (load <= 1/2). */
+/* An empty table with room for n distinct terms (load <= 1/4: a probe
+ * past the home slot is a mispredicted branch; at load 1/2 the three
+ * tallies of the 100 MB dump took ~4 % longer). */
 static bool tally_reserve(tally_t *x, size_t n)
 {
 	size_t size = TALLY_MIN;
-	while (size < 2 * n + 2)
+	while (size < 4 * n + 4)
 		size *= 2;
 	if (size > x->cap) {
 		free(x->slot);
@@ -385,8 +439,28 @@ static bool df_count(dfmap_t *m, const tally_t *x)
 	return ok;
 }
 
+/* Keeps the sentence terms' tally of article a (x, tallied with its
+ * title) in l: the terms of count 2 tf + [in title] >= 2, which were all
+ * tallied before the title-only ones.  False when out of memory. */
+static bool keep_tally(bf_tflists_t *l, const tally_t *x, uint32_t a)
+{
+	bf_tfl_chunk_t *ch = bf_tfl_room(l, a, x->n_used);
+	if (!ch)
+		return false;
+	uint32_t k = 0, big = 0;
+	for (size_t i = 0; i < x->n_used; i++) {
+		const tslot_t *sl = &x->slot[x->used[i]];
+		ch->term[ch->n + k] = sl->key;
+		ch->tf[ch->n + k] = (uint8_t)(sl->cnt >> 1);
+		big |= sl->cnt >> 9; /* tf > 255 */
+		k += sl->cnt >= 2;
+	}
+	bf_tfl_done(l, a, big ? BF_TFL_NONE : k);
+	return true;
+}
+
 bf_artvec_df_t *bf_artvec_df_create(const bf_corpus_t *c, const bf_features_t *f,
-                                    uint64_t seed, int n_threads)
+                                    uint64_t seed, const uint8_t *keep, int n_threads)
 {
 	int nt = n_threads > 0 ? n_threads : 1;
 	bf_artvec_df_t *df = calloc(1, sizeof *df);
@@ -398,20 +472,28 @@ bf_artvec_df_t *bf_artvec_df_create(const bf_corpus_t *c, const bf_features_t *f
 	}
 	df->n_art = c->n_art;
 	df->seed = seed;
-	bool ok = make_titles(df, c, nt);
+	size_t n = c->n_art, n_chunks = (n + BF_TFL_CHUNK - 1) / BF_TFL_CHUNK;
+	bool ok = make_titles(df, c, nt) && (!keep || bf_tfl_init(&df->kept, n));
+	long n_run = ok ? (long)n_chunks : 0;
 #pragma omp parallel num_threads(nt) reduction(&& : ok)
 	{
 		dfmap_t *m = &part[omp_get_thread_num()];
 		tally_t x;
 		ok = df_init(m, 0) & tally_init(&x);
-#pragma omp for schedule(dynamic, 256)
-		for (long a = 0; a < (long)c->n_art; a++)
-			ok = ok && tally_article(&x, c, f, NULL, NULL, df, true, (uint32_t)a,
-			                         (uint32_t)a + 1) &&
-			     df_count(m, &x);
+#pragma omp for schedule(dynamic, 1)
+		for (long ch = 0; ch < n_run; ch++) {
+			/* fixed chunks: each is one thread's in the kept lists */
+			uint32_t lo = (uint32_t)ch * BF_TFL_CHUNK;
+			uint32_t hi = lo + BF_TFL_CHUNK < n ? lo + BF_TFL_CHUNK : (uint32_t)n;
+			for (uint32_t a = lo; ok && a < hi; a++)
+				ok = tally_article(&x, c, f, NULL, NULL, df, true, a, a + 1) &&
+				     df_count(m, &x) && (!keep || !keep[a] || keep_tally(&df->kept, &x, a));
+			if (keep)
+				bf_tfl_trim(&df->kept, lo);
+		}
 		tally_free(&x);
 	}
-	ok = ok && df_sum(df, part, nt);
+	ok = ok && df_sum(df, part, nt) && weights_init(&df->wt, &df->m, c->n_art);
 	for (int t = 0; t < nt; t++)
 		df_free(&part[t]);
 	free(part);
@@ -422,10 +504,17 @@ bf_artvec_df_t *bf_artvec_df_create(const bf_corpus_t *c, const bf_features_t *f
 	return df;
 }
 
+void bf_artvec_df_drop_kept(bf_artvec_df_t *df)
+{
+	bf_tfl_free(&df->kept);
+}
+
 void bf_artvec_df_free(bf_artvec_df_t *df)
 {
 	if (df) {
+		bf_tfl_free(&df->kept);
 		df_free(&df->m);
+		free(df->wt.idf);
 		free(df->title_off);
 		free(df->title_t);
 	}
@@ -521,38 +610,27 @@ static void put_sorted(bf_tw_t *out, const wt_t *tw, size_t k, double norm)
 		put_ranked(out, tw, k, norm, BF_ARTVEC_TOP);
 }
 
-/* Term weights by table: 1 + ln tf for small tf, ln((N + prior) / df) for
- * small df, each computed once by the same expression as for a term not
- * in the table (the same bits), not once per term of every article. */
-#define TF_TAB 256u
-#define IDF_TAB 65536u
-typedef struct {
-	double tf[TF_TAB];  /* [tf] = 1 + ln tf, [0] = 0 */
-	double *idf;        /* [df] = ln((N + prior) / max(df, 1)), IDF_TAB */
-	double N;
-} weights_t;
-
-static double tf_weight(double tf)
+/* Weight of a tallied term (cnt as in tslot_t). */
+static inline double term_weight(const bf_artvec_df_t *df, const bf_artvec_opts_t *o,
+                                 uint32_t term, uint32_t cnt)
 {
-	return tf > 0 ? 1.0 + log(tf) : 0;
+	uint32_t tf = cnt >> 1;
+	double w = tf < TF_TAB ? df->wt.tf[tf] : tf_weight(tf);
+	w += cnt & 1 ? o->title_boost : 0;
+	return w * df->wt.idf[df_get(&df->m, term)];
 }
 
-static double idf_weight(double N, uint32_t dfv)
+/* The o->top heaviest of the n weighed terms x->tw, L2-normalized, sorted
+ * by term into out.  Returns the count. */
+static size_t top_of(tally_t *x, size_t n, const bf_artvec_opts_t *o, bf_tw_t *out)
 {
-	return log((N + BF_IDF_PRIOR_DOCS) / (dfv ? dfv : 1));
-}
-
-static bool weights_init(weights_t *wt, size_t n_art)
-{
-	wt->N = (double)n_art;
-	wt->idf = malloc(IDF_TAB * sizeof *wt->idf);
-	if (!wt->idf)
-		return false;
-	for (uint32_t i = 0; i < TF_TAB; i++)
-		wt->tf[i] = tf_weight(i);
-	for (uint32_t i = 0; i < IDF_TAB; i++)
-		wt->idf[i] = idf_weight(wt->N, i);
-	return true;
+	size_t k = select_top(x->tw, n, o->top);
+	double norm = 0;
+	for (size_t i = 0; i < k; i++)
+		norm += x->tw[i].w * x->tw[i].w;
+	norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
+	put_sorted(out, x->tw, k, norm);
+	return k;
 }
 
 /* The o->top heaviest terms of article a (see bf_artvec.h), L2-normalized,
@@ -560,7 +638,7 @@ static bool weights_init(weights_t *wt, size_t n_art)
  * or SIZE_MAX when out of memory. */
 static size_t top_terms(tally_t *x, const bf_corpus_t *c, const bf_features_t *f,
                         const bf_dedup_t *d, const bf_artvec_df_t *df,
-                        const weights_t *wt, const bf_artvec_opts_t *o, uint32_t a,
+                        const bf_artvec_opts_t *o, uint32_t a,
                         uint32_t next, bf_tw_t *out)
 {
 	if (!tally_article(x, c, f, d, o->skip, df, o->title_boost > 0, a, next))
@@ -572,19 +650,29 @@ static size_t top_terms(tally_t *x, const bf_corpus_t *c, const bf_features_t *f
 		if (i + PREFETCH_AHEAD < k)
 			df_prefetch(&df->m, x->slot[x->used[i + PREFETCH_AHEAD]].key);
 		const tslot_t *sl = &x->slot[x->used[i]];
-		uint32_t tf = sl->cnt >> 1, dfv = df_get(&df->m, sl->key);
-		double w = tf < TF_TAB ? wt->tf[tf] : tf_weight(tf);
-		w += sl->cnt & 1 ? o->title_boost : 0;
-		x->tw[i] = (wt_t){ sl->key,
-		                   w * (dfv < IDF_TAB ? wt->idf[dfv] : idf_weight(wt->N, dfv)) };
+		x->tw[i] = (wt_t){ sl->key, term_weight(df, o, sl->key, sl->cnt) };
 	}
-	k = select_top(x->tw, k, o->top);
-	double norm = 0;
-	for (size_t i = 0; i < k; i++)
-		norm += x->tw[i].w * x->tw[i].w;
-	norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
-	put_sorted(out, x->tw, k, norm);
-	return k;
+	return top_of(x, k, o, out);
+}
+
+/* top_terms from the tally df kept of article a (the options use every
+ * sentence and no title: the same terms, counts and order). */
+static size_t top_terms_kept(tally_t *x, const bf_artvec_df_t *df,
+                             const bf_artvec_opts_t *o, uint32_t a, bf_tw_t *out)
+{
+	const uint32_t *t = bf_tfl_terms(&df->kept, a);
+	const uint8_t *tf = bf_tfl_tfs(&df->kept, a);
+	size_t k = df->kept.n[a];
+	if (!tally_reserve(x, k))
+		return SIZE_MAX;
+	for (size_t i = 0; i < k && i < PREFETCH_AHEAD; i++)
+		df_prefetch(&df->m, t[i]);
+	for (size_t i = 0; i < k; i++) {
+		if (i + PREFETCH_AHEAD < k)
+			df_prefetch(&df->m, t[i + PREFETCH_AHEAD]);
+		x->tw[i] = (wt_t){ t[i], term_weight(df, o, t[i], (uint32_t)tf[i] << 1) };
+	}
+	return top_of(x, k, o, out);
 }
 
 /* Branch-free merge step (which side advances is data, as in
@@ -617,13 +705,13 @@ bf_status_t bf_artvec_build(bf_artvec_t *v, const bf_corpus_t *c,
 	v->stride = o->top;
 	v->tw = malloc((n ? n : 1) * o->top * sizeof *v->tw);
 	v->n = malloc((n ? n : 1) * sizeof *v->n);
-	weights_t wt;
-	if (!weights_init(&wt, df->n_art) || !v->tw || !v->n) {
-		free(wt.idf);
+	if (!v->tw || !v->n) {
 		bf_artvec_free(v);
 		return BF_ENOMEM;
 	}
 	bool ok = true;
+	/* the kept tallies serve when the options tally what they hold */
+	const bf_tflists_t *kept = !o->skip && !(o->title_boost > 0) ? &df->kept : NULL;
 #pragma omp parallel num_threads(nt) reduction(&& : ok)
 	{
 		tally_t x;
@@ -634,18 +722,21 @@ bf_status_t bf_artvec_build(bf_artvec_t *v, const bf_corpus_t *c,
 				v->n[a] = 0;
 				continue;
 			}
-			/* the loop's next article, when wanted (a guess at the
-			 * end of a chunk) */
-			uint32_t next = (size_t)a + 1 < n && (!o->only || o->only[a + 1]) ?
+			/* the loop's next article, when it is wanted and tallied
+			 * (a guess at the end of a chunk) */
+			uint32_t next = (size_t)a + 1 < n && (!o->only || o->only[a + 1]) &&
+			                !(kept && bf_tfl_has(kept, (uint32_t)a + 1)) ?
 			                (uint32_t)a + 1 : UINT32_MAX;
-			size_t k = ok ? top_terms(&x, c, f, d, df, &wt, o, (uint32_t)a, next,
-			                          v->tw + (size_t)a * o->top) : SIZE_MAX;
+			bf_tw_t *out = v->tw + (size_t)a * o->top;
+			size_t k = !ok ? SIZE_MAX
+			           : kept && bf_tfl_has(kept, (uint32_t)a)
+			           ? top_terms_kept(&x, df, o, (uint32_t)a, out)
+			           : top_terms(&x, c, f, d, df, o, (uint32_t)a, next, out);
 			ok = k != SIZE_MAX;
 			v->n[a] = ok ? (uint32_t)k : 0;
 		}
 		tally_free(&x);
 	}
-	free(wt.idf);
 	if (!ok) {
 		bf_artvec_free(v);
 		return BF_ENOMEM;

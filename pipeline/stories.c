@@ -364,14 +364,16 @@ static bool group_articles(bf_stories_t *st, const bf_corpus_t *c,
 {
 	int nt = o->n_threads > 0 ? o->n_threads : 1;
 	bf_artvec_t v = { 0 };
-	bf_artvec_df_t *df = bf_artvec_df_create(c, f, o->seed, nt);
 	/* the stock test reads a few articles of each busy cluster: only
-	 * theirs are built */
+	 * theirs are built, from tallies the df pass keeps */
 	uint8_t *need = malloc(c->n_art ? c->n_art : 1);
+	bool ok = need && bf_stock_sample(c, d, need);
+	bf_artvec_df_t *df = ok ? bf_artvec_df_create(c, f, o->seed, need, nt) : NULL;
 	bf_artvec_opts_t stock_o = { NULL, STOCK_VEC_TERMS, 0, nt, need };
-	bool ok = df && need && bf_stock_sample(c, d, need) &&
-	          bf_artvec_build(&v, c, f, d, df, &stock_o) == BF_OK;
+	ok = df && bf_artvec_build(&v, c, f, d, df, &stock_o) == BF_OK;
 	free(need);
+	if (df)
+		bf_artvec_df_drop_kept(df); /* before the story vectors: lower peak */
 	if (ok)
 		st->n_stock = bf_stock_find(c, d, &v, st->cl_stock, nt);
 	bf_artvec_free(&v);

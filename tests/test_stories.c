@@ -326,7 +326,8 @@ static void test_day_of(void **state)
 
 /* The stock test reads the vectors of a few articles per busy cluster;
  * building only those (bf_stock_sample) flags the same clusters as
- * building every vector.  Nine articles of three events each end with the
+ * building every vector, and building them from the tallies the df pass
+ * kept gives the same vectors.  Nine articles of three events each end with the
  * same stock line, which must come out stock. */
 static void test_stock_sample(void **state)
 {
@@ -345,7 +346,7 @@ static void test_stock_sample(void **state)
 	bf_features_t f;
 	bf_dedup_t d;
 	prepare(b.buf, 1, &c, &f, &d);
-	bf_artvec_df_t *df = bf_artvec_df_create(&c, &f, SEED, 1);
+	bf_artvec_df_t *df = bf_artvec_df_create(&c, &f, SEED, NULL, 1);
 	assert_non_null(df);
 	uint8_t *need = malloc(c.n_art), *all = malloc(d.n_clusters), *some = malloc(d.n_clusters);
 	assert_true(need && all && some);
@@ -378,6 +379,25 @@ static void test_stock_sample(void **state)
 	bf_artvec_free(&v);
 	assert_int_equal(n_some, n_all);
 	assert_memory_equal(all, some, d.n_clusters);
+	/* the df pass keeping the sampled articles' tallies: the same vectors,
+	 * bit for bit, built from them */
+	bf_artvec_df_t *dk = bf_artvec_df_create(&c, &f, SEED, need, 1);
+	assert_non_null(dk);
+	bf_artvec_t v1, v2;
+	assert_int_equal(bf_artvec_build(&v1, &c, &f, &d, df, &o_some), BF_OK);
+	assert_int_equal(bf_artvec_build(&v2, &c, &f, &d, dk, &o_some), BF_OK);
+	assert_memory_equal(v1.n, v2.n, c.n_art * sizeof *v1.n);
+	for (uint32_t a = 0; a < c.n_art; a++)
+		assert_memory_equal(bf_artvec_of(&v1, a), bf_artvec_of(&v2, a),
+		                    v1.n[a] * sizeof(bf_tw_t));
+	bf_artvec_free(&v2);
+	/* ... and, dropped, tallied again */
+	bf_artvec_df_drop_kept(dk);
+	assert_int_equal(bf_artvec_build(&v2, &c, &f, &d, dk, &o_some), BF_OK);
+	assert_memory_equal(v1.n, v2.n, c.n_art * sizeof *v1.n);
+	bf_artvec_free(&v1);
+	bf_artvec_free(&v2);
+	bf_artvec_df_free(dk);
 	free(need);
 	free(all);
 	free(some);
