@@ -64,15 +64,20 @@ typedef struct {
 	bool oom;
 } chunk_out_t;
 
+/* The cache set of the word whose XXH3_64bits is h. */
+static inline stem_entry_t *stem_set(const bf_feat_scratch_t *sc, uint64_t h)
+{
+	size_t n_sets = ((size_t)1 << STEM_CACHE_BITS) / STEM_CACHE_WAYS;
+	return &sc->cache[(h & (n_sets - 1)) * STEM_CACHE_WAYS];
+}
+
 /* The upper half of a normalized word's term hash (all the stored sets
  * keep), back in place with bit 0 set so that no term is 0; 0 for a stop
- * word.  Through the cache. */
-static uint64_t word_term(bf_feat_scratch_t *sc, const char *w, size_t len,
+ * word.  Through the cache; h is XXH3_64bits of the word. */
+static uint64_t word_term(bf_feat_scratch_t *sc, uint64_t h, const char *w, size_t len,
                           uint64_t seed)
 {
-	uint64_t h = XXH3_64bits(w, len);
-	size_t n_sets = ((size_t)1 << STEM_CACHE_BITS) / STEM_CACHE_WAYS;
-	stem_entry_t *set = &sc->cache[(h & (n_sets - 1)) * STEM_CACHE_WAYS];
+	stem_entry_t *set = stem_set(sc, h);
 	uint32_t tag = ((uint32_t)(h >> 32) & ~3u) | 2u;
 	size_t k = 0;
 	while (k < STEM_CACHE_WAYS && (set[k].tag | 1u) != (tag | 1u))
@@ -306,9 +311,17 @@ static bool norm_features(const bf_features_t *f, bf_feat_scratch_t *sc,
 	nsh = shingle_set(f, nm, sc->buf, o->sh + o->n_sh);
 	o->n_sh += nsh;
 	*n_sh = (uint32_t)nsh;
-	size_t nt = 0;
+	/* every word hashed and its cache set fetched first, then looked up:
+	 * the sets are 512 KiB of random lines, and the misses then overlap
+	 * (they were most of this loop's time) */
 	for (size_t i = 0; i < nm->n_tok; i++) {
-		uint64_t h = word_term(sc, nm->buf + nm->tok[i].off, nm->tok[i].len, f->seed);
+		sc->buf[i] = XXH3_64bits(nm->buf + nm->tok[i].off, nm->tok[i].len);
+		__builtin_prefetch(stem_set(sc, sc->buf[i]));
+	}
+	size_t nt = 0;
+	for (size_t i = 0; i < nm->n_tok; i++) { /* nt <= i: buf[i] is read first */
+		uint64_t h = word_term(sc, sc->buf[i], nm->buf + nm->tok[i].off,
+		                       nm->tok[i].len, f->seed);
 		if (h)
 			sc->buf[nt++] = h;
 	}
