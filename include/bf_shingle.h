@@ -33,6 +33,11 @@ size_t bf_shingle_hash(const char *norm, const bf_span_t *tok, size_t n_tok,
  * an in-place MSD radix sort, several times faster than qsort on hashes. */
 void bf_hash_sort(uint64_t *h, size_t n);
 
+/* The same sort on up to n_threads threads: one parallel scatter by the
+ * top byte into tmp (room for n), then each bucket sorted by bf_hash_sort
+ * on its own, in parallel.  The result is the same array. */
+void bf_hash_sort_mt(uint64_t *h, size_t n, uint64_t *tmp, int n_threads);
+
 /* Sorts h[0..n) ascending and removes repeats in place, without allocating.
  * Returns the new count. */
 size_t bf_hashset_make(uint64_t *h, size_t n);

@@ -6,6 +6,8 @@
 #include "bf_shingle.h"
 
 #include <assert.h>
+#include <omp.h>
+#include <string.h>
 #include <xxhash.h>
 
 /* Buckets at or below this many hashes are finished by insertion sort: for a
@@ -124,6 +126,54 @@ void bf_hash_sort(uint64_t *h, size_t n)
 		hs_radix_sort(h, n, 0);
 	else
 		hs_insertion_sort(h, n);
+}
+
+/* Threads at most for bf_hash_sort_mt (its counts live on the stack), and
+ * the least n worth a team. */
+#define BF_HS_MT_MAX 16
+#define BF_HS_MT_MIN 65536u
+
+void bf_hash_sort_mt(uint64_t *h, size_t n, uint64_t *tmp, int n_threads)
+{
+	int nt = n_threads > BF_HS_MT_MAX ? BF_HS_MT_MAX : n_threads;
+	if (nt < 2 || n < BF_HS_MT_MIN) {
+		bf_hash_sort(h, n);
+		return;
+	}
+	size_t pos[BF_HS_MT_MAX][BF_HS_BUCKETS] = { { 0 } }, first[BF_HS_BUCKETS + 1];
+#pragma omp parallel num_threads(nt)
+	{
+		int t = omp_get_thread_num(), tn = omp_get_num_threads();
+		size_t lo = n * (size_t)t / (size_t)tn, hi = n * (size_t)(t + 1) / (size_t)tn;
+		for (size_t i = lo; i < hi; i++)
+			pos[t][hs_digit(h[i], 0)]++;
+#pragma omp barrier
+#pragma omp single
+		{ /* bucket d: thread 0's share, then thread 1's, ... */
+			size_t off = 0;
+			for (unsigned d = 0; d < BF_HS_BUCKETS; d++) {
+				first[d] = off;
+				for (int u = 0; u < tn; u++) {
+					size_t c = pos[u][d];
+					pos[u][d] = off;
+					off += c;
+				}
+			}
+			first[BF_HS_BUCKETS] = off;
+		}
+		for (size_t i = lo; i < hi; i++)
+			tmp[pos[t][hs_digit(h[i], 0)]++] = h[i];
+#pragma omp barrier
+#pragma omp for schedule(dynamic, 8)
+		for (long d = 0; d < (long)BF_HS_BUCKETS; d++) {
+			size_t b = first[d], m = first[d + 1] - b;
+			if (m > BF_HS_INSERTION_MAX)
+				hs_radix_sort(tmp + b, m, 1);
+			else
+				hs_insertion_sort(tmp + b, m);
+			memcpy(h + b, tmp + b, m * sizeof *h);
+		}
+	}
 }
 
 size_t bf_hashset_make(uint64_t *h, size_t n)

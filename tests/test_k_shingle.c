@@ -387,6 +387,38 @@ static void test_hashset32_make(void **state)
 			}
 }
 
+/* bf_hash_sort_mt gives bf_hash_sort's array at any thread count: random
+ * hashes, many repeats, and all in one top-byte bucket (one thread's
+ * whole share goes to one bucket). */
+static void test_hash_sort_mt(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = { 0, 1, 1000, 65536, 70001, 300000 };
+	bf_test_rng_t rng = { 11 };
+	for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+		for (int kind = 0; kind < 3; kind++)
+			for (int nt = 1; nt <= 4; nt++) {
+				size_t n = sizes[si];
+				uint64_t *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+				uint64_t *tmp = malloc((n + 1) * sizeof *tmp);
+				assert_non_null(a);
+				assert_non_null(b);
+				assert_non_null(tmp);
+				for (size_t i = 0; i < n; i++) {
+					uint64_t v = bf_test_rand(&rng);
+					a[i] = kind == 0 ? v : kind == 1 ? v % 97 : v >> 8;
+				}
+				memcpy(b, a, n * sizeof *a);
+				bf_hash_sort(b, n);
+				bf_hash_sort_mt(a, n, tmp, nt);
+				if (n)
+					assert_memory_equal(a, b, n * sizeof *a);
+				free(a);
+				free(b);
+				free(tmp);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_sets32),
 		cmocka_unit_test(test_hash_sort),
 		cmocka_unit_test(test_hashset32_make),
+		cmocka_unit_test(test_hash_sort_mt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
