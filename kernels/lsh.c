@@ -6,6 +6,7 @@
  * candidates with probability 1 - (1 - s^r)^b, an S-curve whose steepest
  * point is near (1/b)^(1/r), so b and r place the threshold. */
 #include "bf_lsh.h"
+#include "bf_scatter.h"
 
 #include <assert.h>
 #include <math.h>
@@ -292,18 +293,7 @@ void bf_bandkey_sort_mt(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp, int n_t
 			pos[t][top_digit(&keys[i])]++;
 #pragma omp barrier
 #pragma omp single
-		{
-			size_t off = 0;
-			for (unsigned d = 0; d < BF_TOP_BUCKETS; d++) {
-				first[d] = off;
-				for (int u = 0; u < tn; u++) {
-					size_t c = pos[u][d];
-					pos[u][d] = off;
-					off += c;
-				}
-			}
-			first[BF_TOP_BUCKETS] = off;
-		}
+		bf_scatter_offsets(&pos[0][0], tn, BF_TOP_BUCKETS, first);
 		for (size_t i = lo; i < hi; i++)
 			tmp[pos[t][top_digit(&keys[i])]++] = keys[i];
 #pragma omp barrier

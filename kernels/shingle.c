@@ -4,6 +4,7 @@
  * sentence's word K-grams.  Sorted arrays make intersection a linear merge
  * and let MinHash/LSH candidates be verified exactly (bf_dedup.h step 4). */
 #include "bf_shingle.h"
+#include "bf_scatter.h"
 
 #include <assert.h>
 #include <omp.h>
@@ -149,18 +150,7 @@ void bf_hash_sort_mt(uint64_t *h, size_t n, uint64_t *tmp, int n_threads)
 			pos[t][hs_digit(h[i], 0)]++;
 #pragma omp barrier
 #pragma omp single
-		{ /* bucket d: thread 0's share, then thread 1's, ... */
-			size_t off = 0;
-			for (unsigned d = 0; d < BF_HS_BUCKETS; d++) {
-				first[d] = off;
-				for (int u = 0; u < tn; u++) {
-					size_t c = pos[u][d];
-					pos[u][d] = off;
-					off += c;
-				}
-			}
-			first[BF_HS_BUCKETS] = off;
-		}
+		bf_scatter_offsets(&pos[0][0], tn, BF_HS_BUCKETS, first);
 		for (size_t i = lo; i < hi; i++)
 			tmp[pos[t][hs_digit(h[i], 0)]++] = h[i];
 #pragma omp barrier
