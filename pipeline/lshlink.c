@@ -26,12 +26,16 @@ static size_t band_pairs(const bf_bandkey_t *k, size_t n, size_t lo, size_t hi,
 		size_t j = i + 1;
 		while (j < n && k[j].key == k[i].key)
 			j++;
+		/* roots found once per member (uf is read-only here): the first's
+		 * and the previous member's are kept */
+		uint32_t r_first = j > i + 1 ? bf_uf_root(uf, k[i].id) : 0, r_prev = r_first;
 		for (size_t m = i + 1; m < j; m++) {
 			uint32_t id = k[m].id, r = bf_uf_root(uf, id);
-			if (bf_uf_root(uf, k[i].id) != r)
+			if (r_first != r)
 				out[np++] = (pair_t){ k[i].id, id };
-			if (m > i + 1 && bf_uf_root(uf, k[m - 1].id) != r)
+			if (m > i + 1 && r_prev != r)
 				out[np++] = (pair_t){ k[m - 1].id, id };
+			r_prev = r;
 		}
 		i = j;
 	}
