@@ -19,6 +19,18 @@
 /* Exact test of a candidate pair of item ids; must be thread-safe. */
 typedef bool (*bf_verify_fn)(const void *ctx, uint32_t a, uint32_t b);
 
+/* Optional: asks for what verifying (a, b) will read to be fetched into
+ * the cache, in two steps issued ahead of the test (stage 0 farther
+ * ahead: e.g. the items' offsets; stage 1 nearer: the data they point
+ * at).  Must not change anything. */
+typedef void (*bf_prefetch_fn)(const void *ctx, uint32_t a, uint32_t b, int stage);
+
+typedef struct {
+	bf_verify_fn verify;
+	bf_prefetch_fn prefetch; /* NULL: none */
+	const void *ctx;
+} bf_verifier_t;
+
 typedef struct {
 	uint64_t n_candidates; /* pairs verified */
 	uint64_t n_links;      /* verified pairs that joined two sets */
@@ -33,14 +45,14 @@ typedef void (*bf_band_keys_fn)(const void *ctx, uint32_t band, size_t lo,
  * BF_OK or BF_ENOMEM. */
 bf_status_t bf_lsh_link_keys(size_t n, uint32_t bands, bf_band_keys_fn keys_fn,
                              const void *kctx, int n_threads,
-                             bf_verify_fn verify, const void *vctx,
-                             bf_uf_t *uf, bf_lshlink_counts_t *counts);
+                             const bf_verifier_t *v, bf_uf_t *uf,
+                             bf_lshlink_counts_t *counts);
 
 /* The same with keys from signatures: sig holds n signatures of n_perm
  * values, banded by p and hashed with seed (bf_lsh_band_keys). */
 bf_status_t bf_lsh_link(const uint32_t *sig, size_t n, uint32_t n_perm,
                         bf_lsh_params_t p, uint64_t seed, int n_threads,
-                        bf_verify_fn verify, const void *ctx, bf_uf_t *uf,
+                        const bf_verifier_t *v, bf_uf_t *uf,
                         bf_lshlink_counts_t *counts);
 
 #endif

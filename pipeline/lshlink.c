@@ -8,6 +8,8 @@
  * when listing a band's pairs. */
 #define KEY_SLICE 65536u
 #define PAIR_SLICE 65536u
+/* Candidate pairs per parallel unit of verification. */
+#define PAIR_CHUNK 1024u
 
 typedef struct {
 	uint32_t a, b;
@@ -81,10 +83,31 @@ static size_t all_band_pairs(const bf_bandkey_t *k, size_t n, const bf_uf_t *uf,
 	return np;
 }
 
+/* Pairs verified ahead of their prefetch stages (see bf_prefetch_fn). */
+#define VERIFY_AHEAD0 16u
+#define VERIFY_AHEAD1 8u
+
+/* ok[i] = the test of pairs[i] for i in [lo, hi), each pair's data asked
+ * for ahead: the items of candidate pairs lie at random in tables of
+ * hundreds of MB, and their misses were most of a test's time. */
+static void verify_range(const bf_verifier_t *v, const pair_t *pairs, size_t lo, size_t hi,
+                         unsigned char *ok)
+{
+	for (size_t i = lo; i < hi; i++) {
+		if (v->prefetch) {
+			if (i + VERIFY_AHEAD0 < hi)
+				v->prefetch(v->ctx, pairs[i + VERIFY_AHEAD0].a, pairs[i + VERIFY_AHEAD0].b, 0);
+			if (i + VERIFY_AHEAD1 < hi)
+				v->prefetch(v->ctx, pairs[i + VERIFY_AHEAD1].a, pairs[i + VERIFY_AHEAD1].b, 1);
+		}
+		ok[i] = v->verify(v->ctx, pairs[i].a, pairs[i].b);
+	}
+}
+
 bf_status_t bf_lsh_link_keys(size_t n, uint32_t bands, bf_band_keys_fn keys_fn,
                              const void *kctx, int n_threads,
-                             bf_verify_fn verify, const void *vctx,
-                             bf_uf_t *uf, bf_lshlink_counts_t *counts)
+                             const bf_verifier_t *v, bf_uf_t *uf,
+                             bf_lshlink_counts_t *counts)
 {
 	bf_bandkey_t *keys = malloc((n ? n : 1) * sizeof *keys);
 	bf_bandkey_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
@@ -105,9 +128,10 @@ bf_status_t bf_lsh_link_keys(size_t n, uint32_t bands, bf_band_keys_fn keys_fn,
 		bf_bandkey_sort_mt(keys, n, tmp, nt);
 		size_t np = all_band_pairs(keys, n, uf, pairs, nt);
 		counts->n_candidates += np;
-#pragma omp parallel for schedule(dynamic, 1024) num_threads(nt) if (np > 2048)
-		for (long i = 0; i < (long)np; i++)
-			ok[i] = verify(vctx, pairs[i].a, pairs[i].b);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (np > 2 * PAIR_CHUNK)
+		for (long lo = 0; lo < (long)np; lo += PAIR_CHUNK)
+			verify_range(v, pairs, (size_t)lo,
+			             (size_t)lo + PAIR_CHUNK < np ? (size_t)lo + PAIR_CHUNK : np, ok);
 		for (size_t i = 0; i < np; i++)
 			if (ok[i])
 				counts->n_links += (uint64_t)bf_uf_union(uf, pairs[i].a, pairs[i].b);
@@ -135,10 +159,9 @@ static void sig_keys(const void *ctx, uint32_t band, size_t lo, size_t n,
 
 bf_status_t bf_lsh_link(const uint32_t *sig, size_t n, uint32_t n_perm,
                         bf_lsh_params_t p, uint64_t seed, int n_threads,
-                        bf_verify_fn verify, const void *ctx, bf_uf_t *uf,
+                        const bf_verifier_t *v, bf_uf_t *uf,
                         bf_lshlink_counts_t *counts)
 {
 	sig_keys_t k = { sig, n_perm, p.rows, seed };
-	return bf_lsh_link_keys(n, p.bands, sig_keys, &k, n_threads, verify, ctx,
-	                        uf, counts);
+	return bf_lsh_link_keys(n, p.bands, sig_keys, &k, n_threads, v, uf, counts);
 }

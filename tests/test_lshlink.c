@@ -90,8 +90,9 @@ static void test_link_vs_reference(void **state)
 		bf_uf_t uf = { 0 };
 		bf_lshlink_counts_t c = { 0 };
 		assert_int_equal(bf_uf_init(&uf, N_ITEMS), BF_OK);
-		assert_int_equal(bf_lsh_link_keys(N_ITEMS, N_BANDS, keys_fn, NULL, nt, verify, NULL,
-		                                  &uf, &c), BF_OK);
+		bf_verifier_t v = { verify, NULL, NULL };
+		assert_int_equal(bf_lsh_link_keys(N_ITEMS, N_BANDS, keys_fn, NULL, nt, &v, &uf, &c),
+		                 BF_OK);
 		for (uint32_t i = 0; i < N_ITEMS; i++)
 			assert_int_equal(bf_uf_find(&uf, i), bf_uf_find(&ref, i));
 		if (nt == 1)
