@@ -597,13 +597,13 @@ static unsigned ref_scan_phrases(const char *t, size_t b, size_t e)
 
 /* Byte by byte, word by word. */
 static size_t ref_count_words(const char *t, size_t b, size_t e, size_t max,
-                              size_t *n_lower)
+                              size_t min_lower, size_t *n_lower)
 {
 	size_t n_word = 0, i = b, k;
 	while (i < e && (k = ref_ws(t, i, e)) > 0)
 		i += k;
 	*n_lower = 0;
-	while (i < e && n_word < max) {
+	while (i < e && n_word < max && !(n_word >= min_lower && *n_lower)) {
 		bool has = false;
 		*n_lower += seg_lower((unsigned char)t[i]);
 		while (i < e && ref_ws(t, i, e) == 0) {
@@ -732,8 +732,9 @@ static void test_scanners_match_plain(void **state)
 		}
 		assert_int_equal(seg_scan_phrases(t, b, e), ref_scan_phrases(t, b, e));
 		size_t max = 1 + bf_test_rand(&rng) % 25, low, want_low;
-		assert_int_equal(seg_count_words(t, b, e, max, &low),
-		                 ref_count_words(t, b, e, max, &want_low));
+		size_t min_lower = bf_test_rand(&rng) % 26;
+		assert_int_equal(seg_count_words(t, b, e, max, min_lower, &low),
+		                 ref_count_words(t, b, e, max, min_lower, &want_low));
 		assert_int_equal(low, want_low);
 		assert_int_equal(seg_whole_match(t, b, e), ref_whole_match(t, b, e));
 		assert_int_equal(SEG_PREFIX_OF(seg_bp_prefix, t, b, e),
@@ -763,6 +764,36 @@ static void test_scanners_hit(void **state)
 		assert_true(seg_whole_match(buf, 0, n));
 		buf[n] = 'X';
 		assert_false(seg_whole_match(buf, 0, n + 1));
+	}
+	/* seg_whole_too_long reads SEG_WHOLE_PEEK bytes: units of that length
+	 * and one less, and long ones that fold short through white space. */
+	static const struct { const char *t; bool match; } edge[] = {
+		{ "skip to main content", true },            /* 20 bytes */
+		{ "skip to main contentxxx", false },        /* 23 */
+		{ "skip to main contentxxxx", false },       /* 24 */
+		{ "skip  to  main  content", true },         /* 23 */
+		{ "skip   to   main content", true },        /* 24 */
+		{ "skip to main\t\tcontent", true },        /* 22 */
+		{ "skip to main content\xC2\xA0", false },   /* 22, NBSP */
+		{ "skip to main \xC2\xA0" "content", true },  /* 22, NBSP */
+		{ "skip\xE2\x80\x89to\xE2\x80\x89main content", true }, /* 24 */
+		{ "you may  also like          ", true },    /* 29 */
+		{ "skip to\xE2\x80\x89main content     ", true }, /* 27 */
+		{ "you may also like          x", false },
+		{ "you\v\vmay also like a b c d e", false },
+	};
+	for (size_t k = 0; k < sizeof edge / sizeof edge[0]; k++) {
+		size_t n = strlen(edge[k].t);
+		char *u = malloc(n);   /* exact size, for ASan */
+		assert_non_null(u);
+		memcpy(u, edge[k].t, n);
+		size_t ce = n;
+		while (ce > 0 && u[ce - 1] == ' ')
+			ce--;             /* seg_core cuts trailing white space */
+		assert_int_equal(seg_whole_match(u, 0, ce), edge[k].match);
+		assert_int_equal(seg_whole_match(u, 0, n),
+		                 ref_whole_match(u, 0, n));
+		free(u);
 	}
 	const char *t = "Read our non-cookie notice; precookie";
 	assert_int_equal(seg_scan_phrases(t, 0, strlen(t)), SEG_PH_COOKIE);
@@ -812,6 +843,19 @@ static void test_scanner_tables(void **state)
 		longest = strlen(seg_abbrevs[p]) > longest ? strlen(seg_abbrevs[p])
 		                                           : longest;
 	assert_int_equal(longest, SEG_ABBREV_MAX_LEN);
+	longest = 0;
+	for (size_t p = 0; p < sizeof seg_bp_whole / sizeof seg_bp_whole[0]; p++)
+		longest = strlen(seg_bp_whole[p]) > longest ? strlen(seg_bp_whole[p])
+		                                            : longest;
+	assert_int_equal(longest, SEG_WHOLE_MAX_LEN);
+	assert_true(SEG_WHOLE_PEEK > SEG_WHOLE_MAX_LEN);
+#define FIRSTS(list) \
+	for (size_t p = 0; p < sizeof list / sizeof list[0]; p++) \
+		assert_true(list##_first & SEG_BIT((unsigned char)list[p][0]))
+	FIRSTS(seg_bp_prefix);
+	FIRSTS(seg_bp_note);
+	FIRSTS(seg_credit_prefix);
+#undef FIRSTS
 #define SORTED(list) \
 	for (size_t p = 1; p < sizeof list / sizeof list[0]; p++) \
 		assert_true(strcmp(list[p - 1], list[p]) < 0)
