@@ -663,6 +663,10 @@ static size_t top_terms_kept(tally_t *x, const bf_artvec_df_t *df,
 	const uint32_t *t = bf_tfl_terms(&df->kept, a);
 	const uint8_t *tf = bf_tfl_tfs(&df->kept, a);
 	size_t k = df->kept.n[a];
+	/* the last tallied article's slots are emptied first: a reserve that
+	 * grows the table leaves used[] unset, and a later clear would read
+	 * it with the old count */
+	tally_clear(x);
 	if (!tally_reserve(x, k))
 		return SIZE_MAX;
 	for (size_t i = 0; i < k && i < PREFETCH_AHEAD; i++)
