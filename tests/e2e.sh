@@ -29,6 +29,12 @@ check "seeds: JSON parses" python3 -m json.tool "$T/j1.json"
 check "seeds: -j1 and -j2 give byte-identical JSON" cmp "$T/j1.json" "$T/j2.json"
 check "seeds: -j1 and -j2 give identical --clusters/--groups/--sentences" \
 	sh -c "cmp '$T/c1' '$T/c2' && cmp '$T/g1' '$T/g2' && cmp '$T/s1' '$T/s2'"
+# unset, the program starts itself again with OMP_WAIT_POLICY=passive
+# (main.c): the same bytes either way, and from another directory too
+(cd "$T" && env -u OMP_WAIT_POLICY "$OLDPWD/$BIN" -q -j2 -f json "$OLDPWD/$SEEDS" > "$T/jp.json")
+(cd "$T" && OMP_WAIT_POLICY=active "$OLDPWD/$BIN" -q -j2 -f json "$OLDPWD/$SEEDS" > "$T/ja.json")
+check "seeds: the same JSON with OMP_WAIT_POLICY unset (re-run passive) and active" \
+	cmp "$T/jp.json" "$T/ja.json"
 check "seeds: no two chosen sentences are near-duplicates" $CHECK nodup "$T/j1.json" 3 0.5
 "$BIN" -q -j1 -f txt -w 60 "$SEEDS" > "$T/seeds.txt"
 # words as the budget counts them: tokens holding a letter or digit
