@@ -554,7 +554,11 @@ static bool add_types(bf_features_t *f, const bf_corpus_t *c, const batch_t *b,
 			return false;
 	if (!grow_types(f, t1))
 		return false;
-	for (size_t q = 0; q < b->n_cand; q++) {
+	/* each new type's own slots: in parallel (0.07-0.12 s of one thread
+	 * on the 1 GB dump, reading the candidates' scattered records) */
+	long n = (long)b->n_cand;
+#pragma omp parallel for schedule(static) num_threads(f->n_threads) if (n > (long)KEY_CHUNK)
+	for (long q = 0; q < n; q++) {
 		if (!b->keep[q])
 			continue;
 		size_t t = b->old_type[q], s = b->s0 + b->cand[q];
