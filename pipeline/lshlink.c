@@ -8,6 +8,8 @@
  * when listing a band's pairs. */
 #define KEY_SLICE 65536u
 #define PAIR_SLICE 65536u
+/* Keys ahead of the pair listing whose union-find parents are fetched. */
+#define ROOT_AHEAD 32u
 /* Candidate pairs per parallel unit of verification. */
 #define PAIR_CHUNK 1024u
 
@@ -23,8 +25,15 @@ typedef struct {
 static size_t band_pairs(const bf_bandkey_t *k, size_t n, size_t lo, size_t hi,
                          const bf_uf_t *uf, pair_t *out)
 {
-	size_t np = 0;
+	size_t np = 0, pf = lo;
 	for (size_t i = lo; i < hi;) {
+		/* members of runs ahead: their parents fetched (random lines of
+		 * the union-find, most of this loop's time) */
+		for (; pf + 1 < n && pf < i + ROOT_AHEAD; pf++)
+			if (k[pf].key == k[pf + 1].key) {
+				__builtin_prefetch(&uf->parent[k[pf].id]);
+				__builtin_prefetch(&uf->parent[k[pf + 1].id]);
+			}
 		size_t j = i + 1;
 		while (j < n && k[j].key == k[i].key)
 			j++;
