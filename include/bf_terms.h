@@ -10,6 +10,7 @@
 
 #include "bf_common.h"
 #include "bf_normalize.h"
+#include "bf_stemcache.h"
 
 /* Salt of every content-term hash (pipeline/features.c hashes sentence
  * terms with bf_term_hash too); tests/test_stories.c checks that a title's
@@ -35,10 +36,10 @@ typedef struct {
 
 /* Content terms of s[0..len) (UTF-8) into b->t, exactly as bf_features.h
  * stores a sentence's (upper 32 bits of the hashes, an ascending set).
- * nm, stem: the caller's normalizer and stemmer (one per thread).  Returns
- * the count, or SIZE_MAX when out of memory. */
+ * nm, sc: the caller's normalizer and stem cache (bf_stemcache.h; one per
+ * thread).  Returns the count, or SIZE_MAX when out of memory. */
 size_t bf_terms_of_text(const char *s, size_t len, bf_norm_t *nm,
-                        bf_stemmer_t *stem, uint64_t seed, bf_terms_buf_t *b);
+                        bf_stem_cache_t *sc, uint64_t seed, bf_terms_buf_t *b);
 void bf_terms_buf_free(bf_terms_buf_t *b);
 
 #endif

@@ -12,18 +12,12 @@
  *   6. the new types' sets appended in type order, copied in parallel.
  * (Numbering in step 4 used to probe the big tables once per candidate,
  * in order: 0.7 s of one thread on the 1 GB dump at -j2.)
- * Content terms go through a per-thread stem cache: news text repeats its
- * words, and Snowball stemming per token was 12% of the run time.  The
- * cache is set-associative with the most recent word first in its set: on
- * the 100 MB dump (about 75k distinct words), with 4 ways of 16-byte
- * entries, it missed 89k times in 6.3M words, where a direct-mapped cache
- * of the same size missed 230k times.  Entries are 8 bytes (8 ways to a
- * line), so its 65,536 words fit in half of a core's L2: the 1 MiB of
- * 16-byte entries missed L2 on most lookups. */
+ * Content terms go through a per-thread stem cache (bf_stemcache.h). */
 #include "bf_array.h"
 #include "bf_features.h"
 #include "bf_normalize.h"
 #include "bf_shingle.h"
+#include "bf_stemcache.h"
 #include "bf_terms.h"
 
 #include <omp.h>
@@ -34,26 +28,10 @@
 
 #define TYPE_CHUNK 1024u        /* candidates per parallel work unit */
 #define KEY_CHUNK 4096u         /* sentences per parallel work unit */
-#define STEM_CACHE_BITS 16u     /* 65,536 cached words per thread (512 KiB) */
-#define STEM_CACHE_WAYS 8u      /* words per set: 64 bytes, one cache line */
-#define STEM_CACHE_LINE 64u     /* bytes; the cache is aligned to it */
-
-/* A cached word: 30 bits of its XXH3 (the 13 that pick its set are
- * others: 43 bits tell words apart, so in a run of 10^9 lookups a wrong
- * hit has odds ~1e-4) and the upper half of its term hash, which is all
- * a stored term set keeps (bf_hashset_upper32). */
-typedef struct {
-	uint32_t tag;  /* hash bits | 2 (so never 0 = empty) | 1 for a term */
-	uint32_t term; /* upper half of the term hash; 0 for a stop word */
-} stem_entry_t;
-
-_Static_assert(STEM_CACHE_WAYS * sizeof(stem_entry_t) == STEM_CACHE_LINE,
-               "a set of the stem cache is one cache line");
 
 struct bf_feat_scratch {
 	bf_norm_t nm[2];   /* a candidate's and the next one's (key_candidates) */
-	bf_stemmer_t *stem;
-	stem_entry_t *cache;
+	bf_stem_cache_t terms;
 	uint64_t *buf;
 	size_t buf_cap;
 };
@@ -64,43 +42,11 @@ typedef struct {
 	bool oom;
 } chunk_out_t;
 
-/* The cache set of the word whose XXH3_64bits is h. */
-static inline stem_entry_t *stem_set(const bf_feat_scratch_t *sc, uint64_t h)
-{
-	size_t n_sets = ((size_t)1 << STEM_CACHE_BITS) / STEM_CACHE_WAYS;
-	return &sc->cache[(h & (n_sets - 1)) * STEM_CACHE_WAYS];
-}
-
-/* The upper half of a normalized word's term hash (all the stored sets
- * keep), back in place with bit 0 set so that no term is 0; 0 for a stop
- * word.  Through the cache; h is XXH3_64bits of the word. */
-static uint64_t word_term(bf_feat_scratch_t *sc, uint64_t h, const char *w, size_t len,
-                          uint64_t seed)
-{
-	stem_entry_t *set = stem_set(sc, h);
-	uint32_t tag = ((uint32_t)(h >> 32) & ~3u) | 2u;
-	size_t k = 0;
-	while (k < STEM_CACHE_WAYS && (set[k].tag | 1u) != (tag | 1u))
-		k++;
-	stem_entry_t hit;
-	if (k < STEM_CACHE_WAYS) {
-		hit = set[k];
-	} else {
-		k = STEM_CACHE_WAYS - 1;   /* the least recent word goes */
-		uint64_t t = bf_word_term(sc->stem, w, len, seed);
-		hit = (stem_entry_t){ tag | (t != 0), (uint32_t)(t >> 32) };
-	}
-	memmove(set + 1, set, k * sizeof *set);
-	set[0] = hit;
-	return hit.tag & 1u ? (uint64_t)hit.term << 32 | 1u : 0;
-}
-
 static void scratch_free(bf_feat_scratch_t *sc)
 {
 	bf_norm_free(&sc->nm[0]);
 	bf_norm_free(&sc->nm[1]);
-	bf_stemmer_free(sc->stem);
-	free(sc->cache);
+	bf_stem_cache_free(&sc->terms);
 	free(sc->buf);
 }
 
@@ -121,12 +67,7 @@ bf_status_t bf_features_init(bf_features_t *f, unsigned k, uint64_t seed,
 	          f->term_off;
 	for (int t = 0; ok && t < f->n_threads; t++) {
 		bf_feat_scratch_t *sc = &f->scratch[t];
-		sc->stem = bf_stemmer_create();
-		size_t bytes = ((size_t)1 << STEM_CACHE_BITS) * sizeof *sc->cache;
-		sc->cache = aligned_alloc(STEM_CACHE_LINE, bytes);
-		if (sc->cache)
-			memset(sc->cache, 0, bytes);
-		ok = sc->stem && sc->cache;
+		ok = bf_stem_cache_init(&sc->terms) == BF_OK;
 	}
 	if (!ok) {
 		bf_features_free(f);
@@ -315,13 +256,13 @@ static bool norm_features(const bf_features_t *f, bf_feat_scratch_t *sc,
 	 * the sets are 512 KiB of random lines, and the misses then overlap
 	 * (they were most of this loop's time) */
 	for (size_t i = 0; i < nm->n_tok; i++) {
-		sc->buf[i] = XXH3_64bits(nm->buf + nm->tok[i].off, nm->tok[i].len);
-		__builtin_prefetch(stem_set(sc, sc->buf[i]));
+		sc->buf[i] = bf_stem_cache_key(nm->buf + nm->tok[i].off, nm->tok[i].len);
+		__builtin_prefetch(bf_stem_cache_set(&sc->terms, sc->buf[i]));
 	}
 	size_t nt = 0;
 	for (size_t i = 0; i < nm->n_tok; i++) { /* nt <= i: buf[i] is read first */
-		uint64_t h = word_term(sc, sc->buf[i], nm->buf + nm->tok[i].off,
-		                       nm->tok[i].len, f->seed);
+		uint64_t h = bf_stem_cache_term(&sc->terms, sc->buf[i], nm->buf + nm->tok[i].off,
+		                                nm->tok[i].len, f->seed);
 		if (h)
 			sc->buf[nt++] = h;
 	}

@@ -21,7 +21,7 @@ uint64_t bf_word_term(bf_stemmer_t *stem, const char *w, size_t len, uint64_t se
 }
 
 size_t bf_terms_of_text(const char *s, size_t len, bf_norm_t *nm,
-                        bf_stemmer_t *stem, uint64_t seed, bf_terms_buf_t *b)
+                        bf_stem_cache_t *sc, uint64_t seed, bf_terms_buf_t *b)
 {
 	if (bf_normalize(s, len, nm) != BF_OK)
 		return SIZE_MAX;
@@ -34,7 +34,9 @@ size_t bf_terms_of_text(const char *s, size_t len, bf_norm_t *nm,
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < nm->n_tok; i++) {
-		uint64_t h = bf_word_term(stem, nm->buf + nm->tok[i].off, nm->tok[i].len, seed);
+		const char *w = nm->buf + nm->tok[i].off;
+		uint64_t h = bf_stem_cache_term(sc, bf_stem_cache_key(w, nm->tok[i].len), w,
+		                                nm->tok[i].len, seed);
 		if (h)
 			b->h[n++] = h;
 	}
