@@ -34,7 +34,8 @@
  *     event) is close only to the story's core.
  *
  * Deterministic: edges are found in fixed chunks, concatenated in order and
- * sorted by a total key; merging is sequential. */
+ * sorted by a total key; merges happen in that order (decisions taken
+ * ahead in parallel are used only where nothing they read has changed). */
 #ifndef BF_STORYLINK_H
 #define BF_STORYLINK_H
 

@@ -273,6 +273,53 @@ static void test_thread_count(void **state)
 	free(b.buf);
 }
 
+/* Many overlapping made-up reports (thousands of story edges, so the
+ * merging decides whole windows of edges ahead in parallel and must redo
+ * those a merge invalidated): the same stories at 1, 2 and 3 threads, and
+ * some reports really joined. */
+static void test_thread_count_many(void **state)
+{
+	(void)state;
+	static const char *const W[] = {
+		"minister", "flood", "river", "bank", "rates", "council", "vote", "strike",
+		"airport", "storm", "court", "ruling", "election", "budget", "oil", "prices",
+		"wildfire", "hospital", "teachers", "union", "bridge", "rail", "tariff",
+		"exports", "summit", "ceasefire", "drought", "harvest", "museum", "festival",
+	};
+	size_t nw = sizeof W / sizeof *W;
+	bf_test_rng_t rng = { 23 };
+	sbuf_t b = { 0 };
+	char text[2048], title[256], id[32];
+	for (int a = 0; a < 600; a++) {
+		size_t ev = (size_t)a % 40, o = 0; /* 40 events, 15 reports each */
+		for (int s = 0; s < 6; s++) {
+			size_t w1 = (ev + (size_t)s) % nw, w2 = (ev * 7 + (size_t)s * 3) % nw,
+			       w3 = (size_t)(bf_test_rand(&rng) % nw);
+			o += (size_t)snprintf(text + o, sizeof text - o,
+			                      "%sThe %s and the %s drew %s officials in town %zu on day %d.",
+			                      s ? " " : "", W[w1], W[w2], W[w3], ev, s);
+		}
+		snprintf(title, sizeof title, "%s %s report %zu", W[ev % nw], W[(ev * 3) % nw],
+		         (size_t)(bf_test_rand(&rng) % 5));
+		snprintf(id, sizeof id, "r%d", a);
+		add_article(&b, id, title, text, NULL);
+	}
+	size_t n1, n;
+	uint32_t *s1 = group(b.buf, 1, &n1);
+	size_t joined = 0;
+	for (size_t a = 1; a < n1; a++)
+		joined += s1[a] == s1[0];
+	for (int nt = 2; nt <= 3; nt++) {
+		uint32_t *s = group(b.buf, nt, &n);
+		assert_int_equal(n, n1);
+		assert_memory_equal(s, s1, n * sizeof *s);
+		free(s);
+	}
+	assert_true(joined > 0);
+	free(s1);
+	free(b.buf);
+}
+
 /* A title's content terms are the terms its words have in a sentence. */
 static void test_title_terms_match_sentence_terms(void **state)
 {
@@ -415,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_no_chaining),
 		cmocka_unit_test(test_dates_limit),
 		cmocka_unit_test(test_thread_count),
+		cmocka_unit_test(test_thread_count_many),
 		cmocka_unit_test(test_title_terms_match_sentence_terms),
 		cmocka_unit_test(test_day_of),
 		cmocka_unit_test(test_stock_sample),
