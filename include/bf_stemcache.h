@@ -5,9 +5,11 @@
  * The cache is set-associative with the most recent word first in its set:
  * on the 100 MB dump (about 75k distinct words), with 4 ways of 16-byte
  * entries, it missed 89k times in 6.3M words, where a direct-mapped cache
- * of the same size missed 230k times.  Entries are 8 bytes (8 ways to a
- * line), so its 65,536 words fit in half of a core's L2: the 1 MiB of
- * 16-byte entries missed L2 on most lookups.
+ * of the same size missed 230k times.  An entry keeps the word's whole
+ * 64-bit hash: with 8-byte entries that kept 43 of its bits, two of the
+ * V distinct words of a run would share them with odds ~V^2 / 2^44 (6%
+ * at a million words), and as the caches are per thread, a wrong term
+ * could then differ with -j.
  *
  * One cache per thread: lookups change it (the recency order). */
 #ifndef BF_STEMCACHE_H
@@ -18,17 +20,16 @@
 
 #include <string.h>
 
-#define BF_STEM_CACHE_BITS 16u /* 65,536 cached words (512 KiB) */
-#define BF_STEM_CACHE_WAYS 8u  /* words per set: 64 bytes, one cache line */
+#define BF_STEM_CACHE_BITS 15u /* 32,768 cached words (512 KiB) */
+#define BF_STEM_CACHE_WAYS 4u  /* words per set: 64 bytes, one cache line */
 #define BF_STEM_CACHE_LINE 64u /* bytes; the cache is aligned to it */
 
-/* A cached word: 30 bits of its XXH3 (the 13 that pick its set are
- * others: 43 bits tell words apart, so in a run of 10^9 lookups a wrong
- * hit has odds ~1e-4) and the upper half of its term hash, which is all
- * a stored term set keeps (bf_hashset32_make). */
+/* A cached word: its XXH3 and the upper half of its term hash, which is
+ * all a stored term set keeps (bf_hashset32_make). */
 typedef struct {
-	uint32_t tag;  /* hash bits | 2 (so never 0 = empty) | 1 for a term */
-	uint32_t term; /* upper half of the term hash; 0 for a stop word */
+	uint64_t key;  /* XXH3 of the word | 1 (so never 0 = empty) */
+	uint32_t term; /* upper half of the term hash */
+	uint32_t is_term; /* 0 for a stop word */
 } bf_stem_entry_t;
 
 typedef struct {
@@ -55,7 +56,7 @@ static inline bf_stem_entry_t *bf_stem_cache_set(const bf_stem_cache_t *sc, uint
 }
 
 /* Looks a missed word up (stems it) and returns its entry. */
-bf_stem_entry_t bf_stem_cache_miss(bf_stem_cache_t *sc, uint32_t tag, const char *w,
+bf_stem_entry_t bf_stem_cache_miss(bf_stem_cache_t *sc, uint64_t key, const char *w,
                                    size_t len, uint64_t seed);
 
 /* The upper half of the term hash of normalized word w[0..len) (key h),
@@ -65,20 +66,20 @@ static inline uint64_t bf_stem_cache_term(bf_stem_cache_t *sc, uint64_t h, const
                                           size_t len, uint64_t seed)
 {
 	bf_stem_entry_t *set = bf_stem_cache_set(sc, h);
-	uint32_t tag = ((uint32_t)(h >> 32) & ~3u) | 2u;
+	uint64_t key = h | 1u;
 	size_t k = 0;
-	while (k < BF_STEM_CACHE_WAYS && (set[k].tag | 1u) != (tag | 1u))
+	while (k < BF_STEM_CACHE_WAYS && set[k].key != key)
 		k++;
 	bf_stem_entry_t hit;
 	if (k < BF_STEM_CACHE_WAYS) {
 		hit = set[k];
 	} else {
 		k = BF_STEM_CACHE_WAYS - 1; /* the least recent word goes */
-		hit = bf_stem_cache_miss(sc, tag, w, len, seed);
+		hit = bf_stem_cache_miss(sc, key, w, len, seed);
 	}
 	memmove(set + 1, set, k * sizeof *set);
 	set[0] = hit;
-	return hit.tag & 1u ? (uint64_t)hit.term << 32 | 1u : 0;
+	return hit.is_term ? (uint64_t)hit.term << 32 | 1u : 0;
 }
 
 #endif

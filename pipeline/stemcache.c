@@ -32,9 +32,9 @@ uint64_t bf_stem_cache_key(const char *w, size_t len)
 	return XXH3_64bits(w, len);
 }
 
-bf_stem_entry_t bf_stem_cache_miss(bf_stem_cache_t *sc, uint32_t tag, const char *w,
+bf_stem_entry_t bf_stem_cache_miss(bf_stem_cache_t *sc, uint64_t key, const char *w,
                                    size_t len, uint64_t seed)
 {
 	uint64_t t = bf_word_term(sc->stem, w, len, seed);
-	return (bf_stem_entry_t){ tag | (t != 0), (uint32_t)(t >> 32) };
+	return (bf_stem_entry_t){ key, (uint32_t)(t >> 32), t != 0 };
 }
