@@ -29,6 +29,9 @@ typedef struct {
 	                    for the callers' initializers) */
 	uint64_t seed;
 	int n_threads;
+	uint32_t merge_window; /* edges decided ahead at once when stories are
+	                          merged (bf_storylink); 0: the default; 1:
+	                          each in turn, the reference tests compare */
 } bf_stories_opts_t;
 
 typedef struct {

@@ -379,6 +379,9 @@ static bool make_titles(bf_artvec_df_t *df, const bf_corpus_t *c, int nt)
 	termbuf_t *ch = calloc(n_chunks ? n_chunks : 1, sizeof *ch);
 	df->title_off = calloc(n + 1, sizeof *df->title_off);
 	bool ok = ch && df->title_off;
+	/* every thread meets the loop with the same bound (inside the
+	 * reduction each thread's ok starts true) */
+	long n_run = ok ? (long)n_chunks : 0;
 #pragma omp parallel num_threads(nt) reduction(&& : ok) if (n_chunks > 1)
 	{
 		bf_norm_t nm = { 0 };
@@ -387,12 +390,12 @@ static bool make_titles(bf_artvec_df_t *df, const bf_corpus_t *c, int nt)
 		 * copies their titles): 3.3 M words stemmed one by one were
 		 * ~0.5 s of one thread on the 1 GB dump */
 		bf_stem_cache_t sc = { 0 };
-		ok = bf_stem_cache_init(&sc) == BF_OK && ok;
+		ok = bf_stem_cache_init(&sc) == BF_OK;
 #pragma omp for schedule(dynamic, 1)
-		for (long k = 0; k < (long)(ok ? n_chunks : 0); k++) {
+		for (long k = 0; k < n_run; k++) {
 			size_t lo = (size_t)k * TITLE_CHUNK, hi = lo + TITLE_CHUNK < n ? lo + TITLE_CHUNK : n;
-			ok = chunk_titles(c, df->seed, lo, hi, &nm, &sc, &tb, &ch[k],
-			                  df->title_off + lo + 1) && ok;
+			ok = ok && chunk_titles(c, df->seed, lo, hi, &nm, &sc, &tb, &ch[k],
+			                        df->title_off + lo + 1);
 		}
 		bf_norm_free(&nm);
 		bf_terms_buf_free(&tb);

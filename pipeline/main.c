@@ -107,7 +107,7 @@ static bool run_stages(ctx_t *x, const bf_options_t *o, int nt)
 	x->run.stage_s[BF_STAGE_DEDUP] = now_s() - t;
 	x->run.stage_rss_kb[BF_STAGE_DEDUP] = peak_rss_kb();
 	t = now_s();
-	bf_stories_opts_t sopt = { o->stories == 1, o->num_perm, o->seed, nt };
+	bf_stories_opts_t sopt = { o->stories == 1, o->num_perm, o->seed, nt, 0 };
 	if (st == BF_OK)
 		st = bf_stories_build(&x->st, &x->c, &x->f, &x->d, &sopt);
 	x->run.stage_s[BF_STAGE_STORIES] = now_s() - t;

@@ -388,7 +388,7 @@ static bool group_articles(bf_stories_t *st, const bf_corpus_t *c,
 		ok = bf_artvec_build(&v, c, f, d, df, &story_o) == BF_OK;
 		bf_artvec_df_free(df); /* before the index: lower peak memory */
 		df = NULL;
-		ok = ok && bf_storylink(c, &v, st->copy_of, nt, uf, &lc) == BF_OK;
+		ok = ok && bf_storylink(c, &v, st->copy_of, nt, o->merge_window, uf, &lc) == BF_OK;
 		st->n_story_links = lc.n_links;
 		bf_artvec_free(&v);
 	}

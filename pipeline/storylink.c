@@ -930,9 +930,6 @@ static bool link_ok(const clusters_t *k, const groups_t *g, const edge_t *e,
 	        least_member_link(k, g, rb, va, na, k->size[ra]) >= BF_STORY_XDAY_MIN);
 }
 
-/* Edges decided ahead, in parallel, per window of merge_edges. */
-#define SPEC_WINDOW 1024u
-
 /* A decision taken ahead: valid while both roots are still roots of
  * unchanged clusters (the same versions). */
 typedef struct {
@@ -948,14 +945,15 @@ typedef struct {
  * the clusters, are those of taking every edge in turn (this loop was
  * 0.45 s of one thread at -j2 on the 1 GB dump). */
 static bool merge_edges(const edgebuf_t *eb, const groups_t *g, bf_uf_t *guf,
-                        uint64_t *n_links, int nt)
+                        uint64_t *n_links, int nt, uint32_t window)
 {
 	clusters_t k = { 0 };
 	bf_tw_t *tmp = malloc(2 * (BF_STORY_SUM_TERMS + BF_ARTVEC_TOP) * sizeof *tmp);
-	spec_t *sp = malloc(SPEC_WINDOW * sizeof *sp);
+	size_t win = window ? window : BF_STORY_MERGE_WINDOW;
+	spec_t *sp = malloc(win * sizeof *sp);
 	bool ok = tmp && sp && clusters_init(&k, g);
-	for (size_t w0 = 0; ok && w0 < eb->n; w0 += SPEC_WINDOW) {
-		size_t w1 = w0 + SPEC_WINDOW < eb->n ? w0 + SPEC_WINDOW : eb->n;
+	for (size_t w0 = 0; ok && w0 < eb->n; w0 += win) {
+		size_t w1 = w0 + win < eb->n ? w0 + win : eb->n;
 #pragma omp parallel for schedule(dynamic, 32) num_threads(nt) if (w1 - w0 > 64)
 		for (long i = (long)w0; i < (long)w1; i++) {
 			const edge_t *e = &eb->e[i];
@@ -982,8 +980,8 @@ static bool merge_edges(const edgebuf_t *eb, const groups_t *g, bf_uf_t *guf,
 }
 
 bf_status_t bf_storylink(const bf_corpus_t *c, const bf_artvec_t *v,
-                         const uint32_t *copy_of, int n_threads, bf_uf_t *uf,
-                         bf_storylink_counts_t *counts)
+                         const uint32_t *copy_of, int n_threads, uint32_t window,
+                         bf_uf_t *uf, bf_storylink_counts_t *counts)
 {
 	int nt = n_threads > 0 ? n_threads : 1;
 	groups_t g;
@@ -998,7 +996,7 @@ bf_status_t bf_storylink(const bf_corpus_t *c, const bf_artvec_t *v,
 		find_edges(chunks, &g, &x, nt);
 	index_free(&x); /* before the edges are joined: lower peak memory */
 	ok = ok && join_edges(&eb, chunks, n_chunks, nt) && bf_uf_init(&guf, g.n) == BF_OK &&
-	     merge_edges(&eb, &g, &guf, &counts->n_links, nt);
+	     merge_edges(&eb, &g, &guf, &counts->n_links, nt, window);
 	for (size_t ch = 0; chunks && ch < n_chunks; ch++)
 		free(chunks[ch].e);
 	free(chunks);

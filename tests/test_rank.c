@@ -55,7 +55,7 @@ static void run_open(run_t *x, const char *const *texts, size_t n)
 	bf_dedup_opts_t dopt = { BF_DEFAULT_THRESHOLD, BF_DEFAULT_NUM_PERM,
 	                         BF_DEFAULT_SEED, 1 };
 	assert_int_equal(bf_dedup_run(&x->d, &x->f, &x->c, &dopt), BF_OK);
-	bf_stories_opts_t sopt = { true, BF_DEFAULT_NUM_PERM, BF_DEFAULT_SEED, 1 };
+	bf_stories_opts_t sopt = { true, BF_DEFAULT_NUM_PERM, BF_DEFAULT_SEED, 1, 0 };
 	assert_int_equal(bf_stories_build(&x->st, &x->c, &x->f, &x->d, &sopt), BF_OK);
 	assert_int_equal(x->st.n_stories, 1);
 }

@@ -56,7 +56,7 @@ static void run_open(run_t *x, const char *const *texts, bool one_story, int nt)
 	bf_dedup_opts_t dopt = { BF_DEFAULT_THRESHOLD, BF_DEFAULT_NUM_PERM,
 	                         BF_DEFAULT_SEED, nt };
 	assert_int_equal(bf_dedup_run(&x->d, &x->f, &x->c, &dopt), BF_OK);
-	bf_stories_opts_t sopt = { one_story, BF_DEFAULT_NUM_PERM, BF_DEFAULT_SEED, nt };
+	bf_stories_opts_t sopt = { one_story, BF_DEFAULT_NUM_PERM, BF_DEFAULT_SEED, nt, 0 };
 	assert_int_equal(bf_stories_build(&x->st, &x->c, &x->f, &x->d, &sopt), BF_OK);
 }
 
