@@ -35,6 +35,21 @@ check "seeds: -j1 and -j2 give identical --clusters/--groups/--sentences" \
 (cd "$T" && OMP_WAIT_POLICY=active "$OLDPWD/$BIN" -q -j2 -f json "$OLDPWD/$SEEDS" > "$T/ja.json")
 check "seeds: the same JSON with OMP_WAIT_POLICY unset (re-run passive) and active" \
 	cmp "$T/jp.json" "$T/ja.json"
+# and it really runs with the passive policy: seen in the environment of
+# a run that waits for its standard input
+if [ -r /proc/self/environ ]; then
+	mkfifo "$T/fifo"
+	env -u OMP_WAIT_POLICY "$BIN" -q -j2 -o "$T/fifo.md" - < "$T/fifo" &
+	pid=$!
+	exec 3> "$T/fifo"
+	# the re-run replaces the process within milliseconds; allow 3 s
+	check "unset OMP_WAIT_POLICY: the run's environment has it passive" \
+		sh -c "for i in \$(seq 30); do tr '\\0' '\\n' < /proc/$pid/environ |
+		       grep -qx OMP_WAIT_POLICY=passive && exit 0; sleep 0.1; done; exit 1"
+	printf '{"id":"p","text":"The council approved the new budget on Monday after a long debate."}\n' >&3
+	exec 3>&-
+	wait $pid
+fi
 check "seeds: no two chosen sentences are near-duplicates" $CHECK nodup "$T/j1.json" 3 0.5
 "$BIN" -q -j1 -f txt -w 60 "$SEEDS" > "$T/seeds.txt"
 # words as the budget counts them: tokens holding a letter or digit

@@ -127,6 +127,62 @@ static void test_spill_dir_missing(void **state)
 	unsetenv("TMPDIR");
 }
 
+/* A gathered seal written by 3 threads at once: 24,000 pieces (ranges of
+ * several thousand each), every fourth text dropped, one text bigger than
+ * a write buffer; each kept text reads back at its new offset, before and
+ * after unpack. */
+static void test_seal_pieces_parallel(void **state)
+{
+	(void)state;
+	enum { N = 24000, BIG = 5000 };
+	bf_textstore_t ts;
+	assert_int_equal(bf_textstore_init(&ts, 3), BF_OK);
+	uint64_t *at = malloc(N * sizeof *at), *now = malloc(N * sizeof *now);
+	bf_text_piece_t *p = malloc(N * sizeof *p);
+	size_t big_len = (size_t)3 << 20; /* over the 1 MiB write buffer */
+	char *big = malloc(big_len + 1), buf[4096];
+	assert_non_null(at);
+	assert_non_null(now);
+	assert_non_null(p);
+	assert_non_null(big);
+	memset(big, 'x', big_len);
+	big[big_len] = '\0';
+	for (size_t i = 0; i < N; i++) {
+		size_t n = i == BIG ? big_len : make_text(i, buf);
+		assert_int_equal(bf_textstore_append(&ts, i == BIG ? big : buf, n, &at[i]), BF_OK);
+	}
+	size_t k = 0;
+	uint64_t off = ts.open_first;
+	for (size_t i = 0; i < N; i++) {
+		if (i % 4 == 3)
+			continue;
+		size_t n = strlen(bf_textstore_get(&ts, at[i])) + 1;
+		p[k++] = (bf_text_piece_t){ at[i] - ts.open_first, n };
+		now[i] = off;
+		off += n;
+	}
+	assert_int_equal(bf_textstore_seal_pieces(&ts, p, k, 3), BF_OK);
+	assert_int_equal(ts.spilled_bytes, off);
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < N; i++) {
+			if (i % 4 == 3)
+				continue;
+			if (i == BIG) {
+				assert_string_equal(bf_textstore_get(&ts, now[i]), big);
+				continue;
+			}
+			make_text(i, buf);
+			assert_string_equal(bf_textstore_get(&ts, now[i]), buf);
+		}
+		assert_int_equal(bf_textstore_unpack(&ts), BF_OK);
+	}
+	free(at);
+	free(now);
+	free(p);
+	free(big);
+	bf_textstore_free(&ts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_spill_leaves_nothing),
 		cmocka_unit_test(test_spill_dir_missing),
+		cmocka_unit_test(test_seal_pieces_parallel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
