@@ -8,7 +8,7 @@
 
 bf_status_t bf_stem_cache_init(bf_stem_cache_t *sc)
 {
-	size_t bytes = ((size_t)1 << BF_STEM_CACHE_BITS) * sizeof *sc->set;
+	size_t bytes = ((size_t)1 << BF_STEM_CACHE_SET_BITS) * sizeof *sc->set;
 	sc->stem = bf_stemmer_create();
 	sc->set = aligned_alloc(BF_STEM_CACHE_LINE, bytes);
 	if (!sc->stem || !sc->set) {
@@ -36,5 +36,6 @@ bf_stem_entry_t bf_stem_cache_miss(bf_stem_cache_t *sc, uint64_t key, const char
                                    size_t len, uint64_t seed)
 {
 	uint64_t t = bf_word_term(sc->stem, w, len, seed);
-	return (bf_stem_entry_t){ key, (uint32_t)(t >> 32), t != 0 };
+	return (bf_stem_entry_t){ (uint32_t)key | (t != 0), (uint32_t)(key >> 32),
+	                          (uint32_t)(t >> 32) };
 }
