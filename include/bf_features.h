@@ -26,7 +26,9 @@ typedef struct {
 } bf_key128_t;
 
 /* A type's first raw text, as the raw-text table compares it: its
- * XXH3-128 and length, and the sentence that carries it. */
+ * XXH3-128 and length, and the sentence that carries it (type_rep's
+ * value again, kept on the record's cache line: a raw-text hit shares
+ * that sentence's text without another miss; freed with the tables). */
 typedef struct {
 	bf_key128_t raw;
 	uint32_t len;

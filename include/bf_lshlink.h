@@ -48,11 +48,4 @@ bf_status_t bf_lsh_link_keys(size_t n, uint32_t bands, bf_band_keys_fn keys_fn,
                              const bf_verifier_t *v, bf_uf_t *uf,
                              bf_lshlink_counts_t *counts);
 
-/* The same with keys from signatures: sig holds n signatures of n_perm
- * values, banded by p and hashed with seed (bf_lsh_band_keys). */
-bf_status_t bf_lsh_link(const uint32_t *sig, size_t n, uint32_t n_perm,
-                        bf_lsh_params_t p, uint64_t seed, int n_threads,
-                        const bf_verifier_t *v, bf_uf_t *uf,
-                        bf_lshlink_counts_t *counts);
-
 #endif

@@ -197,10 +197,10 @@ static uint64_t total_skipped(const bf_corpus_t *c)
 /* libgomp reads OMP_WAIT_POLICY once, as it loads (before main).  Left
  * unset, a worker with nothing to do spins for a while before it sleeps,
  * on a core the reader thread needs (-j2 on two cores is three threads);
- * on a busy machine that spinning made a 1 GB -j2 run take 38 s, not 11.
  * So unless the user chose a policy, the program runs itself again with
- * the passive one.  Measured, 1 GB -j2 on an idle machine, two runs each:
- * 10.53 / 11.19 s -> 10.22 / 10.90 s, 1.3-1.5 s less CPU. */
+ * the passive one.  Measured, 1 GB -j2, two alternating runs each: idle
+ * machine 10.53 / 11.19 s -> 10.22 / 10.90 s (1.3-1.5 s less CPU); with
+ * another process running 13.88 / 12.89 s -> 11.05 / 12.67 s. */
 static void wait_passively(char **argv)
 {
 	if (getenv("OMP_WAIT_POLICY"))

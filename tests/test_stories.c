@@ -377,6 +377,15 @@ static void test_day_of(void **state)
 	assert_int_equal(bf_day_of("Mon, 3 Jun 2024"), INT32_MIN);
 }
 
+/* The vectors of n articles, bit for bit. */
+static void assert_same_vectors(const bf_artvec_t *v1, const bf_artvec_t *v2, size_t n)
+{
+	assert_memory_equal(v1->n, v2->n, n * sizeof *v1->n);
+	for (uint32_t a = 0; a < n; a++)
+		assert_memory_equal(bf_artvec_of(v1, a), bf_artvec_of(v2, a),
+		                    v1->n[a] * sizeof(bf_tw_t));
+}
+
 /* The stock test reads the vectors of a few articles per busy cluster;
  * building only those (bf_stock_sample) flags the same clusters as
  * building every vector, and building them from the tallies the df pass
@@ -439,18 +448,12 @@ static void test_stock_sample(void **state)
 	bf_artvec_t v1, v2;
 	assert_int_equal(bf_artvec_build(&v1, &c, &f, &d, df, &o_some), BF_OK);
 	assert_int_equal(bf_artvec_build(&v2, &c, &f, &d, dk, &o_some), BF_OK);
-	assert_memory_equal(v1.n, v2.n, c.n_art * sizeof *v1.n);
-	for (uint32_t a = 0; a < c.n_art; a++)
-		assert_memory_equal(bf_artvec_of(&v1, a), bf_artvec_of(&v2, a),
-		                    v1.n[a] * sizeof(bf_tw_t));
+	assert_same_vectors(&v1, &v2, c.n_art);
 	bf_artvec_free(&v2);
 	/* ... and, dropped, tallied again */
 	bf_artvec_df_drop_kept(dk);
 	assert_int_equal(bf_artvec_build(&v2, &c, &f, &d, dk, &o_some), BF_OK);
-	assert_memory_equal(v1.n, v2.n, c.n_art * sizeof *v1.n);
-	for (uint32_t a = 0; a < c.n_art; a++)
-		assert_memory_equal(bf_artvec_of(&v1, a), bf_artvec_of(&v2, a),
-		                    v1.n[a] * sizeof(bf_tw_t));
+	assert_same_vectors(&v1, &v2, c.n_art);
 	bf_artvec_free(&v1);
 	bf_artvec_free(&v2);
 	bf_artvec_df_free(dk);
