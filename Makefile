@@ -5,7 +5,7 @@
 #   make bench      speed and memory figures (reads ../shared; see bench/)
 CC      ?= gcc
 BUILD   ?= build
-OPT     ?= -O2
+OPT     ?= -O3
 SAN     ?=
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -Wall -Wextra -fopenmp -Iinclude -D_GNU_SOURCE $(SAN)

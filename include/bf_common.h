@@ -26,6 +26,18 @@ typedef enum {
 	BF_EARG = 4,     /* invalid argument */
 } bf_status_t;
 
+/* Marks a hot loop the compiler vectorizes (integer work, or float work
+ * without a sum that could be contracted or reordered) for extra builds
+ * with AVX-512 and AVX2 beside the baseline one, picked once at load time
+ * by the CPU (GCC function multiversioning: target_clones and an ifunc).
+ * The program still runs on any x86-64, and every build gives the same
+ * bits: the Makefile targets the SSE2 baseline.  Elsewhere: nothing. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
+#define BF_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define BF_SIMD_CLONES
+#endif
+
 /* Human-readable name of a status, never NULL. */
 const char *bf_status_str(bf_status_t st);
 

@@ -14,6 +14,8 @@
 
 #include "bf_common.h"
 
+#include <stdbool.h>
+
 /* Permutation parameters; created once, shared read-only by all threads. */
 typedef struct {
 	uint32_t n_perm;
@@ -43,12 +45,21 @@ void bf_minhash_sign32_range(const bf_minhash_t *mh, const uint32_t *h,
                              uint32_t *sig);
 
 /* The same, always by the portable loop (bf_minhash_sign32_range picks an
- * AVX2 kernel where the CPU has it).  Exported so tests can check both on
- * one machine. */
+ * AVX-512 or AVX2 kernel where the CPU has it). */
 void bf_minhash_sign32_range_portable(const bf_minhash_t *mh,
                                       const uint32_t *h, size_t n,
                                       uint32_t first, uint32_t count,
                                       uint32_t *sig);
+
+/* The kernels of bf_minhash_sign32_range by instruction set, so tests and
+ * the bench can run each on one machine. */
+typedef enum { BF_MH_PORTABLE, BF_MH_AVX2, BF_MH_AVX512 } bf_mh_kernel_t;
+
+/* bf_minhash_sign32_range by kernel k.  False (sig untouched) when this
+ * CPU or build lacks k; the portable kernel always runs. */
+bool bf_minhash_sign32_range_with(bf_mh_kernel_t k, const bf_minhash_t *mh,
+                                  const uint32_t *h, size_t n, uint32_t first,
+                                  uint32_t count, uint32_t *sig);
 
 /* Fraction of equal positions of two signatures of length n_perm. */
 double bf_minhash_estimate(const uint32_t *s1, const uint32_t *s2,

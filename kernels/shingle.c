@@ -282,7 +282,8 @@ static size_t hs_place(uint64_t *h, const int32_t *t, const uint32_t *r,
  * same set as taking them from the sorted 64-bit set.  Written here because
  * no Debian library sorts tiny arrays branch-free (qsort calls a function
  * per comparison). */
-static size_t hs_upper32_ranked(uint64_t *h, size_t n, size_t w, uint32_t *out)
+__attribute__((always_inline)) static inline size_t
+hs_upper32_ranked(uint64_t *h, size_t n, size_t w, uint32_t *out)
 {
 	int32_t t[BF_HS_RANK_MAX];
 	uint32_t r[BF_HS_RANK_MAX];
@@ -293,7 +294,7 @@ static size_t hs_upper32_ranked(uint64_t *h, size_t n, size_t w, uint32_t *out)
 	return hs_place(h, t, r, n, out);
 }
 
-size_t bf_hashset32_make(uint64_t *h, size_t n, uint32_t *out)
+BF_SIMD_CLONES size_t bf_hashset32_make(uint64_t *h, size_t n, uint32_t *out)
 {
 	/* widths in steps of 16 (48 saves a quarter of the work at 40) */
 	if (n <= 16)

@@ -606,7 +606,7 @@ put_ranked(bf_tw_t *out, const wt_t *tw, size_t k, double norm, size_t n)
 		out[r[i]] = (bf_tw_t){ tw[i].term, (float)(tw[i].w * norm) };
 }
 
-static void put_sorted(bf_tw_t *out, const wt_t *tw, size_t k, double norm)
+BF_SIMD_CLONES static void put_sorted(bf_tw_t *out, const wt_t *tw, size_t k, double norm)
 {
 	if (k <= 16)
 		put_ranked(out, tw, k, norm, 16);

@@ -268,7 +268,7 @@ static bool utf8_repair(buf_t *out, const char *s, size_t n, size_t ok,
 		i += ok;
 		if (i == n)
 			break;
-		size_t b;
+		size_t b = 1; /* set by utf8_seq: the sequence at i is invalid */
 		utf8_seq(u + i, n - i, &b);
 		memcpy(out->p + out->len, "\xEF\xBF\xBD", 3);
 		out->len += 3;

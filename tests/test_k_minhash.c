@@ -283,21 +283,21 @@ static void ref_sign32_range(const bf_minhash_t *mh, const uint32_t *h,
 	}
 }
 
-typedef void sign32_fn(const bf_minhash_t *, const uint32_t *, size_t,
-                       uint32_t, uint32_t, uint32_t *);
-
-/* Both implementations (the dispatched one is AVX2 on such a CPU) against
- * the formula on [first, first+count), and nothing written past count. */
+/* Every kernel this CPU has (the portable one always; AVX2 and AVX-512
+ * where present) and the dispatched one against the formula on
+ * [first, first+count), and nothing written past count. */
 static void check_range(const bf_minhash_t *mh, const uint32_t *h, size_t n,
                         uint32_t first, uint32_t count)
 {
-	static sign32_fn *const fns[] = {bf_minhash_sign32_range,
-	                                 bf_minhash_sign32_range_portable};
+	static const bf_mh_kernel_t kernels[] = {BF_MH_PORTABLE, BF_MH_AVX2, BF_MH_AVX512};
 	uint32_t ref[257], got[257];
 	ref_sign32_range(mh, h, n, first, count, ref);
-	for (size_t f = 0; f < 2; f++) {
+	for (size_t k = 0; k <= sizeof kernels / sizeof *kernels; k++) {
 		memset(got, 0xAB, sizeof got);
-		fns[f](mh, h, n, first, count, got);
+		if (k == sizeof kernels / sizeof *kernels)
+			bf_minhash_sign32_range(mh, h, n, first, count, got);
+		else if (!bf_minhash_sign32_range_with(kernels[k], mh, h, n, first, count, got))
+			continue; /* not on this CPU */
 		assert_memory_equal(got, ref, count * sizeof *got);
 		assert_int_equal(got[count], 0xABABABABu);
 	}
@@ -352,12 +352,12 @@ static void test_sign32_range_edges(void **state)
 	bf_minhash_free(mh);
 }
 
-/* Random sets of many sizes (0, below, at and past one vector of 8, long)
+/* Random sets of many sizes (0, below, at and past vectors of 8 and 16, long)
  * and random [first, first+count), count 1..n_perm. */
 static void test_sign32_range_random(void **state)
 {
 	(void)state;
-	static const size_t sizes[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 24, 33, 1000};
+	static const size_t sizes[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 47, 48, 1000};
 	static const uint32_t perms[] = {1, 5, 128, 256};
 	bf_test_rng_t rng = {123};
 	static uint32_t h[1000];
