@@ -22,9 +22,10 @@ double bf_lsh_prob(double s, uint32_t bands, uint32_t rows);
  *     fp_weight * FP + fn_weight * FN, where
  *     FP = integral_0^t P(s) ds        (area of false positives)
  *     FN = integral_t^1 (1 - P(s)) ds  (area of false negatives)
- * integrated numerically.  Ties go to fewer bands.  threshold in (0,1). */
+ * integrated numerically.  Ties go to fewer bands.  threshold in (0,1).
+ * n_threads evaluate the grid; the choice is the same for any count. */
 bf_lsh_params_t bf_lsh_choose(double threshold, uint32_t n_perm,
-                              double fp_weight, double fn_weight);
+                              double fp_weight, double fn_weight, int n_threads);
 
 /* One (band key, item id) pair. */
 typedef struct {

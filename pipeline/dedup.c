@@ -118,7 +118,7 @@ bf_status_t bf_dedup_run(bf_dedup_t *d, const bf_features_t *f,
 	d->type_of = f->type_of;
 	d->type_rep = f->type_rep;
 	bf_lsh_params_t p = bf_lsh_choose(o->threshold, o->n_perm, BF_LSH_FP_WEIGHT,
-	                                  BF_LSH_FN_WEIGHT);
+	                                  BF_LSH_FN_WEIGHT, o->n_threads);
 	d->bands = p.bands;
 	d->rows = p.rows;
 	d->cluster_of = malloc((f->n ? f->n : 1) * sizeof *d->cluster_of);

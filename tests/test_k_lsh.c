@@ -51,7 +51,10 @@ static double objective(double t, uint32_t b, uint32_t r, double fpw,
 
 static void check_choice(double t, uint32_t n_perm, double fpw, double fnw)
 {
-	bf_lsh_params_t p = bf_lsh_choose(t, n_perm, fpw, fnw);
+	bf_lsh_params_t p = bf_lsh_choose(t, n_perm, fpw, fnw, 1);
+	bf_lsh_params_t p3 = bf_lsh_choose(t, n_perm, fpw, fnw, 3); /* any thread count */
+	assert_int_equal(p3.bands, p.bands);
+	assert_int_equal(p3.rows, p.rows);
 	assert_true(p.bands >= 1 && p.rows >= 1);
 	assert_true((uint64_t)p.bands * p.rows <= n_perm);
 	double best = INFINITY;
@@ -80,7 +83,7 @@ static void check_choice(double t, uint32_t n_perm, double fpw, double fnw)
 static void test_choose(void **state)
 {
 	(void)state;
-	bf_lsh_params_t p = bf_lsh_choose(0.5, 128, 0.5, 0.5);
+	bf_lsh_params_t p = bf_lsh_choose(0.5, 128, 0.5, 0.5, 1);
 	assert_true((uint64_t)p.bands * p.rows <= 128);
 	double knee = pow(1.0 / p.bands, 1.0 / p.rows);
 	print_message("choose(0.5, 128): %u bands x %u rows, knee %.3f\n",
@@ -88,24 +91,27 @@ static void test_choose(void **state)
 	assert_true(fabs(knee - 0.5) < 0.15);
 
 	/* higher threshold, more rows per band; the knee follows */
-	bf_lsh_params_t q = bf_lsh_choose(0.9, 128, 0.5, 0.5);
+	bf_lsh_params_t q = bf_lsh_choose(0.9, 128, 0.5, 0.5, 1);
 	assert_true(q.rows > p.rows);
 	assert_true(fabs(pow(1.0 / q.bands, 1.0 / q.rows) - 0.9) < 0.15);
 	/* one permutation leaves one choice */
-	q = bf_lsh_choose(0.5, 1, 0.5, 0.5);
+	q = bf_lsh_choose(0.5, 1, 0.5, 0.5, 1);
 	assert_int_equal(q.bands, 1);
 	assert_int_equal(q.rows, 1);
 
 	/* zero weights make every (b,r) tie: fewest bands, then fewest rows */
-	q = bf_lsh_choose(0.5, 16, 0.0, 0.0);
+	q = bf_lsh_choose(0.5, 16, 0.0, 0.0, 1);
+	assert_int_equal(q.bands, 1);
+	assert_int_equal(q.rows, 1);
+	q = bf_lsh_choose(0.5, 16, 0.0, 0.0, 4); /* the band order decides ties */
 	assert_int_equal(q.bands, 1);
 	assert_int_equal(q.rows, 1);
 	/* only misses count: OR of single rows; only false positives: one
 	 * band of all rows */
-	q = bf_lsh_choose(0.5, 16, 0.0, 1.0);
+	q = bf_lsh_choose(0.5, 16, 0.0, 1.0, 1);
 	assert_int_equal(q.bands, 16);
 	assert_int_equal(q.rows, 1);
-	q = bf_lsh_choose(0.5, 16, 1.0, 0.0);
+	q = bf_lsh_choose(0.5, 16, 1.0, 0.0, 1);
 	assert_int_equal(q.bands, 1);
 	assert_int_equal(q.rows, 16);
 
@@ -344,7 +350,7 @@ static void test_recall(void **state)
 		                sigs + s * NP_RECALL);
 	bf_minhash_free(mh);
 
-	bf_lsh_params_t p = bf_lsh_choose(0.5, NP_RECALL, 0.5, 0.5);
+	bf_lsh_params_t p = bf_lsh_choose(0.5, NP_RECALL, 0.5, 0.5, 1);
 	for (uint32_t band = 0; band < p.bands; band++) {
 		bf_lsh_band_keys(sigs, N_SETS, NP_RECALL, band, p.rows, 0, 99, keys);
 		bf_bandkey_sort(keys, N_SETS, tmp);
