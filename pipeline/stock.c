@@ -1,8 +1,15 @@
 /* stock.c - clusters repeated across unrelated articles (see bf_stock.h). */
 #include "bf_stock.h"
 
+#include "bf_scatter.h"
+
+#include <omp.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Sentences per thread below which members_of counts on one thread. */
+#define STOCK_PAR_MIN 65536u
 
 /* The last cluster's sample and its pairwise cosines, per thread.
  * Clusters are numbered by first sentence, so the clusters of one
@@ -80,34 +87,61 @@ bool bf_stock_sample(const bf_corpus_t *c, const bf_dedup_t *d, uint8_t *need)
 	return true;
 }
 
+/* The articles of each candidate cluster's sentences, in sentence (=
+ * article) order, into *mem with cluster cl's at off[cl] .. off[cl + 1]
+ * (nc + 1 entries): a stable counting sort over the candidates only, each
+ * thread counting and then placing one fixed slice of the sentences
+ * (bf_scatter.h: the serial order at any thread count).  False when out
+ * of memory. */
+static bool members_of(const bf_corpus_t *c, const bf_dedup_t *d, int nt, uint64_t *off,
+                       uint32_t **mem)
+{
+	size_t nc = d->n_clusters, n = d->n_sent;
+	nt = n >= STOCK_PAR_MIN * (size_t)nt ? nt : 1;
+	size_t *cnt = calloc((size_t)nt * (nc ? nc : 1), sizeof *cnt);
+	size_t *first = malloc((nc + 1) * sizeof *first);
+	bool ok = cnt && first;
+#pragma omp parallel num_threads(nt) if (ok && nt > 1)
+	{
+		int t = omp_get_thread_num(), tn = omp_get_num_threads();
+		size_t lo = n * (size_t)t / (size_t)tn, hi = n * (size_t)(t + 1) / (size_t)tn;
+		size_t *mine = ok ? cnt + (size_t)t * nc : NULL;
+		for (size_t s = lo; ok && s < hi; s++) {
+			uint32_t cl = d->cluster_of[s];
+			mine[cl] += d->cl_support[cl] >= BF_STOCK_MIN_SUPPORT;
+		}
+#pragma omp barrier
+#pragma omp single
+		{
+			if (ok)
+				bf_scatter_offsets(cnt, tn, nc, first);
+			*mem = ok ? malloc((first[nc] ? first[nc] : 1) * sizeof **mem) : NULL;
+			ok = *mem != NULL;
+		}
+		for (size_t s = lo; ok && s < hi; s++) {
+			uint32_t cl = d->cluster_of[s];
+			if (d->cl_support[cl] >= BF_STOCK_MIN_SUPPORT)
+				(*mem)[mine[cl]++] = c->sent[s].article;
+		}
+	}
+	for (size_t i = 0; ok && i <= nc; i++)
+		off[i] = first[i];
+	free(cnt);
+	free(first);
+	return ok;
+}
+
 size_t bf_stock_find(const bf_corpus_t *c, const bf_dedup_t *d,
                      const bf_artvec_t *v, uint8_t *stock, int n_threads)
 {
 	size_t nc = d->n_clusters;
+	int nt = n_threads > 0 ? n_threads : 1;
 	memset(stock, 0, nc);
-	/* the articles of each candidate cluster's sentences, in sentence
-	 * (= article) order: a counting sort over the candidates only (the
-	 * articles looked up here in sentence order, not at random later) */
-	uint64_t *off = calloc(nc + 1, sizeof *off);
-	if (!off)
-		return 0;
-	for (size_t s = 0; s < d->n_sent; s++) {
-		uint32_t cl = d->cluster_of[s];
-		off[cl + 1] += d->cl_support[cl] >= BF_STOCK_MIN_SUPPORT;
-	}
-	for (size_t i = 0; i < nc; i++)
-		off[i + 1] += off[i];
-	uint32_t *mem = malloc((off[nc] ? off[nc] : 1) * sizeof *mem);
-	uint64_t *fill = malloc((nc ? nc : 1) * sizeof *fill);
+	uint64_t *off = malloc((nc + 1) * sizeof *off);
+	uint32_t *mem = NULL;
 	size_t n_stock = 0;
-	if (mem && fill) {
-		memcpy(fill, off, nc * sizeof *fill);
-		for (size_t s = 0; s < d->n_sent; s++) {
-			uint32_t cl = d->cluster_of[s];
-			if (d->cl_support[cl] >= BF_STOCK_MIN_SUPPORT)
-				mem[fill[cl]++] = c->sent[s].article;
-		}
-#pragma omp parallel num_threads(n_threads > 0 ? n_threads : 1) reduction(+ : n_stock) if (nc > 4096)
+	if (off && members_of(c, d, nt, off, &mem)) {
+#pragma omp parallel num_threads(nt) reduction(+ : n_stock) if (nc > 4096)
 		{
 			sample_memo_t memo = { .k = 0 };
 #pragma omp for schedule(dynamic, 256)
@@ -122,6 +156,5 @@ size_t bf_stock_find(const bf_corpus_t *c, const bf_dedup_t *d,
 	}
 	free(off);
 	free(mem);
-	free(fill);
 	return n_stock;
 }

@@ -304,7 +304,7 @@ static uint32_t count_sources(const bf_corpus_t *c, const uint32_t *arts,
 }
 
 /* Stories from the union-find components, numbered by rank. */
-static bool number_stories(bf_stories_t *st, const bf_corpus_t *c, bf_uf_t *uf)
+static bool number_stories(bf_stories_t *st, const bf_corpus_t *c, bf_uf_t *uf, int nt)
 {
 	size_t n = c->n_art;
 	uint32_t *slot = malloc((n ? n : 1) * sizeof *slot); /* root -> story key */
@@ -329,9 +329,13 @@ static bool number_stories(bf_stories_t *st, const bf_corpus_t *c, bf_uf_t *uf)
 		fill[i + 1] = fill[i] + sk[i].n_art;
 	for (size_t a = 0; ok && a < n; a++)
 		st->st_art[fill[slot[bf_uf_find(uf, (uint32_t)a)]]++] = (uint32_t)a;
-	for (size_t i = 0; ok && i < ns; i++)
-		sk[i].n_src = count_sources(c, st->st_art + fill[i] - sk[i].n_art,
-		                            sk[i].n_art, names);
+	/* each story's scratch is its own stretch of names (the same place as
+	 * its articles in st_art), so stories are counted in parallel */
+#pragma omp parallel for schedule(dynamic, 64) num_threads(nt) if (ok && ns > 4096)
+	for (long i = 0; i < (long)(ok ? ns : 0); i++) {
+		uint64_t at = fill[i] - sk[i].n_art;
+		sk[i].n_src = count_sources(c, st->st_art + at, sk[i].n_art, names + at);
+	}
 	if (ok) {
 		qsort(sk, ns, sizeof *sk, cmp_story);
 		st->n_stories = ns;
@@ -409,7 +413,7 @@ bf_status_t bf_stories_build(bf_stories_t *st, const bf_corpus_t *c,
 	bf_uf_t uf = { 0 };
 	bool ok = st->story_of && st->copy_of && st->cl_stock &&
 	          bf_uf_init(&uf, n) == BF_OK && group_articles(st, c, f, d, o, &uf) &&
-	          number_stories(st, c, &uf);
+	          number_stories(st, c, &uf, o->n_threads > 0 ? o->n_threads : 1);
 	bf_uf_destroy(&uf);
 	if (!ok) {
 		bf_stories_free(st);
