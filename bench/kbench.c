@@ -9,7 +9,8 @@
  *             ~20 random 64-bit hashes (a sentence's shingles)
  *   minhash_band  ns per (shingle, band): bf_minhash_sign32_range, 25
  *             bands of 5 of 128 permutations, as pipeline/dedup.c calls
- *             it, on sets of 2..46 (mean 24) random 32-bit hashes
+ *             it, on sets of 2..46 (mean 24) random 32-bit hashes;
+ *             minhash_band_avx2 / _portable: the same by those kernels
  *   bandsort  ns per key: bf_bandkey_sort of 1M random band keys
  *   hashset32_20, hashset32_40  ns per set: a sentence's stored set (the
  *             ascending set of the upper halves) of 20 or 40 random 64-bit
