@@ -105,18 +105,15 @@ bf_lsh_params_t bf_lsh_choose(double threshold, uint32_t n_perm,
 	double best_err = INFINITY;
 	double *err = malloc((n_perm ? n_perm : 1) * sizeof *err);
 	uint32_t *rows = malloc((n_perm ? n_perm : 1) * sizeof *rows);
-	int nt = err && rows && n_threads > 1 ? n_threads : 1;
-	if (nt > 1) {
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-		for (long b = 1; b <= (long)n_perm; b++)
-			rows[b - 1] = best_rows(threshold, n_perm, (uint32_t)b, fp_weight,
-			                        fn_weight, &err[b - 1]);
-	}
+	bool table = err && rows; /* else each band count in turn below */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads > 1 ? n_threads : 1) if (table && n_threads > 1)
+	for (long b = 1; b <= (long)(table ? n_perm : 0); b++)
+		rows[b - 1] = best_rows(threshold, n_perm, (uint32_t)b, fp_weight, fn_weight, &err[b - 1]);
 	for (uint32_t b = 1; b <= n_perm; b++) {
 		double e;
-		uint32_t r = nt > 1 ? rows[b - 1]
-		                    : best_rows(threshold, n_perm, b, fp_weight, fn_weight, &e);
-		e = nt > 1 ? err[b - 1] : e;
+		uint32_t r = table ? rows[b - 1]
+		                   : best_rows(threshold, n_perm, b, fp_weight, fn_weight, &e);
+		e = table ? err[b - 1] : e;
 		if (e < best_err) {
 			best_err = e;
 			best.bands = b;

@@ -118,10 +118,10 @@ static size_t number_roots(uint32_t *cl_of_type, size_t n_types, const uint32_t 
 
 /* Dense cluster ids in order of first sentence, sizes and support.  The
  * roots are found in parallel (read-only finds) and numbered in type
- * order; each thread counts its slice of whole articles into its own
- * tables (thread 0 into d's), summed in thread order: the same counts at
- * any thread count (at -j2 on the 1 GB dump this was ~0.08 s on one
- * thread). */
+ * order; each thread counts its slice of whole articles into tables of
+ * its own (size, support, last article), summed in thread order: the
+ * same counts at any thread count (at -j2 on the 1 GB dump this was
+ * ~0.08 s on one thread). */
 static bool number_clusters(bf_dedup_t *d, const bf_corpus_t *c, const bf_uf_t *uf, int nt)
 {
 	size_t n_types = d->n_types, n = d->n_sent;
@@ -140,31 +140,24 @@ static bool number_clusters(bf_dedup_t *d, const bf_corpus_t *c, const bf_uf_t *
 	d->cl_first = fit ? fit : d->cl_first;
 	d->cl_size = calloc(nc ? nc : 1, sizeof *d->cl_size);
 	d->cl_support = calloc(nc ? nc : 1, sizeof *d->cl_support);
-	/* threads 1.. : size and support (zeroed), then last article */
-	uint32_t *tab = nt > 1 ? malloc((size_t)(nt - 1) * 3 * (nc ? nc : 1) * sizeof *tab) : NULL;
-	bool good = d->cl_size && d->cl_support && (nt == 1 || tab);
-	bool ok = good;
-#pragma omp parallel num_threads(nt) if (nt > 1) reduction(&& : ok)
+	size_t stride = 3 * (nc ? nc : 1); /* per thread: size, support, last */
+	uint32_t *tab = malloc((size_t)nt * stride * sizeof *tab);
+	bool good = d->cl_size && d->cl_support && tab;
+#pragma omp parallel num_threads(nt) if (good && nt > 1)
 	{
 		int t = omp_get_thread_num(), tn = omp_get_num_threads();
 		size_t lo = slice_start(c, n, t, tn), hi = slice_start(c, n, t + 1, tn);
-		uint32_t *mine = t ? tab + (size_t)(t - 1) * 3 * nc : NULL, *last = NULL;
-		if (t && good)
-			memset(mine, 0, 2 * nc * sizeof *mine);
-		last = t ? mine + 2 * nc : malloc((nc ? nc : 1) * sizeof *last);
-		ok = good && last;
-		for (size_t s = lo; ok && s < hi; s++)
+		uint32_t *mine = tab + (size_t)t * stride;
+		for (size_t s = lo; good && s < hi; s++)
 			d->cluster_of[s] = cl_of_type[d->type_of[s]];
-		if (ok)
-			count_clusters(d, c, lo, hi, t ? mine : d->cl_size, t ? mine + nc : d->cl_support,
-			               last);
-		if (!t)
-			free(last);
+		if (good) {
+			memset(mine, 0, 2 * nc * sizeof *mine);
+			count_clusters(d, c, lo, hi, mine, mine + nc, mine + 2 * nc);
+		}
 	}
-	good = good && ok;
-	for (int t = 1; good && t < nt; t++) { /* thread order: fixed sums */
-		const uint32_t *mine = tab + (size_t)(t - 1) * 3 * nc;
-#pragma omp parallel for schedule(static) num_threads(nt)
+	for (int t = 0; good && t < nt; t++) { /* thread order: fixed sums */
+		const uint32_t *mine = tab + (size_t)t * stride;
+#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
 		for (long cl = 0; cl < (long)nc; cl++) {
 			d->cl_size[cl] += mine[cl];
 			d->cl_support[cl] += mine[nc + cl];

@@ -93,14 +93,13 @@ bool bf_stock_sample(const bf_corpus_t *c, const bf_dedup_t *d, uint8_t *need)
  * thread counting and then placing one fixed slice of the sentences
  * (bf_scatter.h: the serial order at any thread count).  False when out
  * of memory. */
-static bool members_of(const bf_corpus_t *c, const bf_dedup_t *d, int nt, uint64_t *off,
+static bool members_of(const bf_corpus_t *c, const bf_dedup_t *d, int nt, size_t *off,
                        uint32_t **mem)
 {
 	size_t nc = d->n_clusters, n = d->n_sent;
 	nt = n >= STOCK_PAR_MIN * (size_t)nt ? nt : 1;
 	size_t *cnt = calloc((size_t)nt * (nc ? nc : 1), sizeof *cnt);
-	size_t *first = malloc((nc + 1) * sizeof *first);
-	bool ok = cnt && first;
+	bool ok = cnt != NULL;
 #pragma omp parallel num_threads(nt) if (ok && nt > 1)
 	{
 		int t = omp_get_thread_num(), tn = omp_get_num_threads();
@@ -114,8 +113,8 @@ static bool members_of(const bf_corpus_t *c, const bf_dedup_t *d, int nt, uint64
 #pragma omp single
 		{
 			if (ok)
-				bf_scatter_offsets(cnt, tn, nc, first);
-			*mem = ok ? malloc((first[nc] ? first[nc] : 1) * sizeof **mem) : NULL;
+				bf_scatter_offsets(cnt, tn, nc, off);
+			*mem = ok ? malloc((off[nc] ? off[nc] : 1) * sizeof **mem) : NULL;
 			ok = *mem != NULL;
 		}
 		for (size_t s = lo; ok && s < hi; s++) {
@@ -124,10 +123,7 @@ static bool members_of(const bf_corpus_t *c, const bf_dedup_t *d, int nt, uint64
 				(*mem)[mine[cl]++] = c->sent[s].article;
 		}
 	}
-	for (size_t i = 0; ok && i <= nc; i++)
-		off[i] = first[i];
 	free(cnt);
-	free(first);
 	return ok;
 }
 
@@ -137,7 +133,7 @@ size_t bf_stock_find(const bf_corpus_t *c, const bf_dedup_t *d,
 	size_t nc = d->n_clusters;
 	int nt = n_threads > 0 ? n_threads : 1;
 	memset(stock, 0, nc);
-	uint64_t *off = malloc((nc + 1) * sizeof *off);
+	size_t *off = malloc((nc + 1) * sizeof *off);
 	uint32_t *mem = NULL;
 	size_t n_stock = 0;
 	if (off && members_of(c, d, nt, off, &mem)) {
