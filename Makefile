@@ -10,7 +10,7 @@ SAN     ?=
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=c11 -Wall -Wextra -fopenmp -Iinclude -D_GNU_SOURCE $(SAN)
 LDFLAGS += -fopenmp $(SAN)
-LDLIBS  += -lxxhash -lzstd -lutf8proc -lstemmer -ljansson -lm
+LDLIBS  += -lzstd -lutf8proc -lstemmer -ljansson -lm
 
 KERNEL_SRC := $(sort $(wildcard kernels/*.c))
 PIPE_SRC   := $(sort $(filter-out pipeline/main.c,$(wildcard pipeline/*.c)))
@@ -52,7 +52,7 @@ $(BUILD)/briefing: $(BUILD)/pipeline/main.o $(BUILD)/libbfpipeline.a $(BUILD)/li
 
 $(BUILD)/tests/test_k_%: tests/test_k_%.c $(BUILD)/tests/testutil.o $(BUILD)/libbfkernels.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $^ $(LDFLAGS) -lcmocka -lxxhash -lm -o $@
+	$(CC) $(CFLAGS) $^ $(LDFLAGS) -lcmocka -lm -o $@
 $(BUILD)/tests/test_%: tests/test_%.c $(BUILD)/tests/testutil.o $(BUILD)/libbfpipeline.a $(BUILD)/libbfkernels.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $^ $(LDFLAGS) -lcmocka $(LDLIBS) -o $@

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
+#include "bf_xxhash.h"
 
 /* Intervals of the composite Simpson rule over each of [0,t] and [t,1]
  * (even).  datasketch's _optimal_param integrates with a 0.001 step; 1000

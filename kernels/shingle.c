@@ -9,7 +9,7 @@
 #include <assert.h>
 #include <omp.h>
 #include <string.h>
-#include <xxhash.h>
+#include "bf_xxhash.h"
 
 /* Buckets at or below this many hashes are finished by insertion sort: for a
  * typical sentence (10-40 shingles) this is the whole sort, and below it the

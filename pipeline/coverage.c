@@ -13,7 +13,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
+#include "bf_xxhash.h"
 
 typedef struct {
 	uint64_t *h;

@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
+#include "bf_xxhash.h"
 
 #define TYPE_CHUNK 1024u        /* candidates per parallel work unit */
 #define KEY_CHUNK 4096u         /* sentences per parallel work unit */

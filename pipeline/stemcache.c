@@ -4,7 +4,7 @@
 #include "bf_terms.h"
 
 #include <stdlib.h>
-#include <xxhash.h>
+#include "bf_xxhash.h"
 
 bf_status_t bf_stem_cache_init(bf_stem_cache_t *sc)
 {

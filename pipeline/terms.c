@@ -4,7 +4,7 @@
 #include "bf_shingle.h"
 
 #include <stdlib.h>
-#include <xxhash.h>
+#include "bf_xxhash.h"
 
 uint64_t bf_term_hash(const char *stem, size_t len, uint64_t seed)
 {

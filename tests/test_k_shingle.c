@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
+#include "bf_xxhash.h"
 
 #include "bf_shingle.h"
 #include "testutil.h"
