@@ -19,6 +19,10 @@
 
 #define BATCH_MAX_BYTES ((size_t)16 << 20) /* text held before segmenting */
 #define BATCH_MAX_ARTICLES 16384u
+/* The first batch is cut sooner: until it is handed over only the reader
+ * works (on the 1 GB dump 16 MB took ~50 ms of one thread).  The corpus
+ * and everything after it do not depend on where batches are cut. */
+#define FIRST_BATCH_BYTES ((size_t)2 << 20)
 
 /* A squeezed sentence as segment_one measured it, so that appending it
  * needs no second pass over its bytes. */
@@ -85,6 +89,7 @@ typedef struct {
 	pthread_cond_t cv;
 	bool full[N_BATCHES]; /* handed over, not yet appended */
 	size_t fill;          /* batch the reader fills */
+	size_t n_handed;      /* batches the reader handed over (its own) */
 	bool done, stop;      /* reader finished / workers failed */
 	int read_rc;
 	const char *const *inputs;
@@ -452,10 +457,19 @@ static bool append_batch(loader_t *L, batch_t *b)
 		return false;
 	size_t meta0 = c->meta_len;
 	long n = (long)b->n;
+	/* each article's segmentation is freed here, where it was copied: a
+	 * loop of frees after the batch was 0.07 s of one thread on the 1 GB
+	 * dump */
 #pragma omp parallel for schedule(dynamic, 64) num_threads(L->n_threads) if (n > 256)
-	for (long i = 0; i < n; i++)
-		if (b->p[i].n_sents)
-			place_one(c, &b->p[i], b->arena, text, text_first, meta0);
+	for (long i = 0; i < n; i++) {
+		pending_t *p = &b->p[i];
+		if (p->n_sents)
+			place_one(c, p, b->arena, text, text_first, meta0);
+		free(p->sents);
+		free(p->info);
+		p->sents = NULL;
+		p->info = NULL;
+	}
 	c->n_art += kept;
 	c->n_sent += n_s;
 	c->meta_len += n_m;
@@ -604,6 +618,7 @@ static bool flush_batch(loader_t *L, batch_t *b)
  * to stop reading. */
 static bool hand_over(loader_t *L)
 {
+	L->n_handed++;
 	if (!L->threaded)
 		return flush_batch(L, &L->b[L->fill]);
 	pthread_mutex_lock(&L->mu);
@@ -639,7 +654,8 @@ static int on_record(void *ud, const bf_record_t *r)
 	if (b->oom)
 		return -1;
 	b->n++;
-	if (b->arena_len >= BATCH_MAX_BYTES || b->n >= BATCH_MAX_ARTICLES)
+	size_t max_bytes = L->n_handed ? BATCH_MAX_BYTES : FIRST_BATCH_BYTES;
+	if (b->arena_len >= max_bytes || b->n >= BATCH_MAX_ARTICLES)
 		return hand_over(L) ? 0 : -1;
 	return 0;
 }
