@@ -201,6 +201,36 @@ out:
 	return 0;
 }
 
+/* ---- band keys ------------------------------------------------------------
+ * What pipeline/dedup.c does per band: the rows of a block of items (5
+ * of 5-row signatures, contiguous) hashed to keys. */
+
+static int bench_bandkeys(void)
+{
+	const size_t n = (size_t)1 << 20, block = 256;
+	const uint32_t rows = 5;
+	uint64_t s = 3;
+	uint32_t *sig = xmalloc(n * rows * sizeof *sig);
+	bf_bandkey_t *keys = xmalloc(n * sizeof *keys);
+	for (size_t i = 0; i < n * rows; i++)
+		sig[i] = (uint32_t)rng_next(&s);
+	double best = 1e30;
+	for (unsigned r = 0; r < g_reps; r++) {
+		double t0 = now_s();
+		for (size_t lo = 0; lo < n; lo += block)
+			bf_lsh_band_keys(sig + lo * rows, block, rows, 0, rows, (uint32_t)lo, 7,
+			                 keys + lo);
+		double t = now_s() - t0;
+		g_sink += keys[n / 2].key;
+		if (t < best)
+			best = t;
+	}
+	row("bandkeys", n, n * rows * sizeof *sig, best, 0, "\"rows\":5");
+	free(sig);
+	free(keys);
+	return 0;
+}
+
 /* ---- band-key sort ------------------------------------------------------ */
 
 static int bench_bandsort(void)
@@ -628,7 +658,7 @@ static int bench_normalize(const char *path)
 static void usage(FILE *f)
 {
 	fputs("usage: kbench [--rev REV] [--reps N] [--text PATH] "
-	      "[--only minhash|minhash_band|bandsort|hashset32|pagerank|"
+	      "[--only minhash|minhash_band|bandkeys|bandsort|hashset32|pagerank|"
 	      "segment|normalize]\n", f);
 }
 
@@ -679,6 +709,8 @@ int main(int argc, char **argv)
 		rc |= bench_minhash_band_with("minhash_band_avx2", BF_MH_AVX2);
 		rc |= bench_minhash_band_with("minhash_band_portable", BF_MH_PORTABLE);
 	}
+	if (!only || !strcmp(only, "bandkeys"))
+		rc |= bench_bandkeys();
 	if (!only || !strcmp(only, "bandsort"))
 		rc |= bench_bandsort();
 	if (!only || !strcmp(only, "hashset32"))

@@ -55,6 +55,12 @@ typedef struct {
 	uint64_t seed;
 } band_ctx_t;
 
+/* Signature rows computed before they are hashed in one call (16 KiB):
+ * a call per type cost more than hashing its key (0.5 s of a -j1 run on
+ * the 1 GB dump, against 0.1 s in blocks). */
+#define KEY_BLOCK_ROWS 4096u
+_Static_assert(BF_MAX_ROWS <= KEY_BLOCK_ROWS, "a block holds one signature's band");
+
 /* Keys of one band for types [lo, lo+n): that band's rows of each type's
  * MinHash signature, hashed.  Only this band's permutations are evaluated,
  * so all bands together cost one signature per type. */
@@ -62,13 +68,17 @@ static void type_band_keys(const void *ctx, uint32_t band, size_t lo, size_t n,
                            bf_bandkey_t *out)
 {
 	const band_ctx_t *b = ctx;
-	uint32_t rows[BF_MAX_ROWS];
-	for (size_t i = 0; i < n; i++) {
-		size_t t = lo + i;
-		bf_minhash_sign32_range(b->mh, bf_type_sh(b->f, t), bf_type_n_sh(b->f, t),
-		                        band * b->rows, b->rows, rows);
-		bf_lsh_band_keys(rows, 1, b->rows, 0, b->rows, (uint32_t)t,
-		                 b->seed + band, &out[i]);
+	uint32_t rows[KEY_BLOCK_ROWS];
+	size_t per = KEY_BLOCK_ROWS / b->rows;
+	for (size_t i0 = 0; i0 < n; i0 += per) {
+		size_t m = n - i0 < per ? n - i0 : per;
+		for (size_t i = 0; i < m; i++) {
+			size_t t = lo + i0 + i;
+			bf_minhash_sign32_range(b->mh, bf_type_sh(b->f, t), bf_type_n_sh(b->f, t),
+			                        band * b->rows, b->rows, rows + i * b->rows);
+		}
+		bf_lsh_band_keys(rows, m, b->rows, 0, b->rows, (uint32_t)(lo + i0),
+		                 b->seed + band, out + i0);
 	}
 }
 
