@@ -726,11 +726,15 @@ static void test_scanners_match_plain(void **state)
 		for (size_t i = b; i <= e; i++) {
 			assert_int_equal(seg_skip_to_mark(t, i, e),
 			                 ref_skip_mark(t, i, e));
+			/* the 8-byte scan, which CPUs without AVX2 run */
+			assert_int_equal(seg_skip_to_mark_swar(t, i, e),
+			                 ref_skip_mark(t, i, e));
 			assert_int_equal(seg_word_end(t, i, e), ref_word_end(t, i, e));
 			if (i < e)
 				assert_int_equal(seg_ws(t, i, e), ref_ws(t, i, e));
 		}
 		assert_int_equal(seg_scan_phrases(t, b, e), ref_scan_phrases(t, b, e));
+		assert_int_equal(seg_scan_phrases_swar(t, b, b, e), ref_scan_phrases(t, b, e));
 		size_t max = 1 + bf_test_rand(&rng) % 25, low, want_low;
 		size_t min_lower = bf_test_rand(&rng) % 26;
 		assert_int_equal(seg_count_words(t, b, e, max, min_lower, &low),
