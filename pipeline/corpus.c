@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #define BATCH_MAX_BYTES ((size_t)16 << 20) /* text held before segmenting */
 #define BATCH_MAX_ARTICLES 16384u
@@ -135,6 +138,52 @@ static inline uint64_t sq_look(uint64_t x)
 	return bf_swar_below(x, 0x0Eu) | bf_swar_eq(x, '`') | bf_swar_eq(x, '\'');
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CORPUS_AVX2 1
+/* Bytes of v that squeeze must look at (sq_look), as a byte mask. */
+__attribute__((target("avx2"))) static inline __m256i sq_look32(__m256i v)
+{
+	return _mm256_or_si256(
+		_mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x0D)), v),
+		_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('`')),
+		                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\''))));
+}
+
+/* squeeze_run's plain copy 32 bytes a step (AVX2, picked at run time)
+ * while 33 bytes are left: the bytes up to the first one to look at are
+ * copied, and true returned when there was one. */
+__attribute__((target("avx2"))) static bool squeeze_avx2(const char *s, size_t *ip, size_t n,
+                                                        char *out, size_t *wp)
+{
+	size_t i = *ip, w = *wp;
+	bool stopped = false;
+	for (; i + 33 <= n; i += 32, w += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		__m256i y = _mm256_loadu_si256((const __m256i *)(const void *)(s + i + 1));
+		__m256i sp = _mm256_set1_epi8(' ');
+		__m256i stop = _mm256_or_si256(
+			sq_look32(x),
+			_mm256_and_si256(_mm256_cmpeq_epi8(x, sp),
+			                 _mm256_or_si256(_mm256_cmpeq_epi8(y, sp), sq_look32(y))));
+		uint32_t m = (uint32_t)_mm256_movemask_epi8(stop);
+		if (m) {
+			size_t k = (size_t)__builtin_ctz(m);
+			memcpy(out + w, s + i, k);
+			i += k;
+			w += k;
+			stopped = true;
+			break;
+		}
+		_mm256_storeu_si256((__m256i *)(void *)(out + w), x);
+	}
+	*ip = i;
+	*wp = w;
+	return stopped;
+}
+#else
+#define CORPUS_AVX2 0
+#endif
+
 /* Copies s[i..n), s[i] plain, to out + *o while it needs no squeezing:
  * plain bytes, and single spaces between two plain bytes (which squeeze
  * would copy as they are).  Only the loop's exit branches, at the rare
@@ -145,9 +194,15 @@ static size_t squeeze_run(const char *s, size_t i, size_t n, char *out,
 {
 	size_t w = *o;
 	out[w++] = s[i++];
-	/* 8 bytes a step while none needs a look (each byte's test also
-	 * reads the next byte, so the block and one more must be there) */
-	while (i + 9 <= n) {
+	/* 32 bytes a step (AVX2), then 8, while none needs a look (each
+	 * byte's test also reads the next byte, so the block and one more
+	 * must be there) */
+	bool stopped = false;
+#if CORPUS_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		stopped = squeeze_avx2(s, &i, n, out, &w);
+#endif
+	while (!stopped && i + 9 <= n) {
 		uint64_t x = bf_load8(s + i), y = bf_load8(s + i + 1);
 		uint64_t stop = sq_look(x) | (bf_swar_eq(x, ' ') & (bf_swar_eq(y, ' ') | sq_look(y)));
 		if (stop) {

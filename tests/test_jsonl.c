@@ -136,6 +136,28 @@ static void test_escapes(void **state)
 	check_str("{\"\\u0069d\":\"k\"}", BF_JSONL_ID, "k", 1);
 }
 
+/* The first byte that ends a string's plain run (an escape, a control
+ * byte) at every offset of strings of up to 100 bytes, around the 8- and
+ * 32-byte steps of the scan: found there, not before or after it. */
+static void test_string_scan_offsets(void **state)
+{
+	(void)state;
+	char line[160], want[128], xs[128];
+	memset(xs, 'x', sizeof xs);
+	for (size_t n = 0; n <= 100; n++)
+		for (size_t k = 0; k <= n; k++) {
+			memset(want, 'x', n + 1);
+			want[k] = '\n'; /* "\n" at k, n x's around it */
+			int len = snprintf(line, sizeof line, "{\"text\": \"%.*s\\n%.*s\"}",
+			                   (int)k, xs, (int)(n - k), xs);
+			check_str(line, BF_JSONL_TEXT, want, n + 1);
+			/* a raw control byte at k instead: refused */
+			memmove(line + 10 + k, line + 11 + k, (size_t)len - 10 - k);
+			line[10 + k] = '\t';
+			check_bad(line, (size_t)len - 1, "unescaped control byte 0x09");
+		}
+}
+
 static void test_duplicates_last_wins(void **state)
 {
 	(void)state;
@@ -652,6 +674,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_string_scan_offsets),
 		cmocka_unit_test(test_duplicates_last_wins),
 		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_nested_and_whitespace),
