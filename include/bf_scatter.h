@@ -11,6 +11,18 @@
 
 #include <stddef.h>
 
+/* Threads of a scatter over n items: each has a row of counts per bucket,
+ * so at most BF_SCATTER_MAX_THREADS (64 threads' rows for the 0.67 M
+ * clusters of the 1 GB dump would be 350 MB), and one thread below
+ * per_min items a thread. */
+#define BF_SCATTER_MAX_THREADS 8
+static inline int bf_scatter_threads(int nt, size_t n, size_t per_min)
+{
+	if (nt > BF_SCATTER_MAX_THREADS)
+		nt = BF_SCATTER_MAX_THREADS;
+	return nt > 1 && n >= per_min * (size_t)nt ? nt : 1;
+}
+
 static inline void bf_scatter_offsets(size_t *cnt, int tn, size_t n_buckets,
                                       size_t *first)
 {

@@ -97,7 +97,7 @@ static bool members_of(const bf_corpus_t *c, const bf_dedup_t *d, int nt, size_t
                        uint32_t **mem)
 {
 	size_t nc = d->n_clusters, n = d->n_sent;
-	nt = n >= STOCK_PAR_MIN * (size_t)nt ? nt : 1;
+	nt = bf_scatter_threads(nt, n, STOCK_PAR_MIN);
 	size_t *cnt = calloc((size_t)nt * (nc ? nc : 1), sizeof *cnt);
 	bool ok = cnt != NULL;
 #pragma omp parallel num_threads(nt) if (ok && nt > 1)

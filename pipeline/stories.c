@@ -10,6 +10,7 @@
  * stock test's (all sentences, no titles) and the stories' (stock text
  * left out, titles boosted). */
 #include "bf_array.h"
+#include "bf_scatter.h"
 #include "bf_stories.h"
 #include "bf_artvec.h"
 #include "bf_stock.h"
@@ -58,7 +59,7 @@ static void pair_push(pairbuf_t *pb, uint32_t a, uint32_t b)
 
 /* CSR of uint32 lists. */
 typedef struct {
-	uint64_t *off;
+	size_t *off;
 	uint32_t *v;
 } csr32_t;
 
@@ -117,37 +118,47 @@ static bool article_clusters(csr32_t *m, const bf_corpus_t *c, const bf_dedup_t 
 	return true;
 }
 
-/* Articles of each cluster carried by 2..COPY_MAX_CLUSTER_ARTICLES
- * articles, ascending (counting sort over article_clusters). */
+/* Whether cluster cl's articles are counted for copies: carried by
+ * 2..COPY_MAX_CLUSTER_ARTICLES articles. */
+static inline bool copy_cluster(const bf_dedup_t *d, uint32_t cl)
+{
+	return d->cl_support[cl] >= 2 && d->cl_support[cl] <= COPY_MAX_CLUSTER_ARTICLES;
+}
+
+/* Articles of each copy cluster, ascending: a stable counting sort over
+ * article_clusters, each thread counting and then placing one fixed slice
+ * of the articles (bf_scatter.h: the serial order at any thread count; one
+ * thread took 0.04 s of the 1 GB dump). */
 static bool cluster_articles(csr32_t *m, const csr32_t *ac, size_t n_art,
-                             const bf_dedup_t *d)
+                             const bf_dedup_t *d, int nt)
 {
 	size_t nc = d->n_clusters;
-	m->off = calloc(nc + 1, sizeof *m->off);
-	if (!m->off)
-		return false;
-	for (uint64_t i = 0; i < ac->off[n_art]; i++) {
-		uint32_t cl = ac->v[i];
-		if (d->cl_support[cl] >= 2 && d->cl_support[cl] <= COPY_MAX_CLUSTER_ARTICLES)
-			m->off[cl + 1]++;
-	}
-	for (size_t i = 0; i < nc; i++)
-		m->off[i + 1] += m->off[i];
-	m->v = malloc((m->off[nc] ? m->off[nc] : 1) * sizeof *m->v);
-	uint64_t *fill = malloc((nc ? nc : 1) * sizeof *fill);
-	if (!m->v || !fill) {
-		free(fill);
-		return false;
-	}
-	memcpy(fill, m->off, nc * sizeof *fill);
-	for (size_t a = 0; a < n_art; a++)
-		for (uint64_t i = ac->off[a]; i < ac->off[a + 1]; i++) {
-			uint32_t cl = ac->v[i];
-			if (d->cl_support[cl] >= 2 && d->cl_support[cl] <= COPY_MAX_CLUSTER_ARTICLES)
-				m->v[fill[cl]++] = (uint32_t)a;
+	nt = bf_scatter_threads(nt, n_art, ART_CHUNK);
+	m->off = malloc((nc + 1) * sizeof *m->off);
+	size_t *cnt = calloc((size_t)nt * (nc ? nc : 1), sizeof *cnt);
+	bool ok = m->off && cnt;
+#pragma omp parallel num_threads(nt) if (ok && nt > 1)
+	{
+		int t = omp_get_thread_num(), tn = omp_get_num_threads();
+		size_t lo = n_art * (size_t)t / (size_t)tn, hi = n_art * (size_t)(t + 1) / (size_t)tn;
+		size_t *mine = ok ? cnt + (size_t)t * nc : NULL;
+		for (size_t i = ok ? ac->off[lo] : 0; ok && i < ac->off[hi]; i++)
+			mine[ac->v[i]] += copy_cluster(d, ac->v[i]);
+#pragma omp barrier
+#pragma omp single
+		{
+			if (ok)
+				bf_scatter_offsets(cnt, tn, nc, m->off);
+			m->v = ok ? malloc((m->off[nc] ? m->off[nc] : 1) * sizeof *m->v) : NULL;
+			ok = m->v != NULL;
 		}
-	free(fill);
-	return true;
+		for (size_t a = lo; ok && a < hi; a++)
+			for (size_t i = ac->off[a]; i < ac->off[a + 1]; i++)
+				if (copy_cluster(d, ac->v[i]))
+					m->v[mine[ac->v[i]]++] = (uint32_t)a;
+	}
+	free(cnt);
+	return ok;
 }
 
 /* Copy pairs (a < b) of article a, counted through the inverted index with
@@ -230,7 +241,7 @@ static bool find_copies(bf_stories_t *st, const bf_corpus_t *c,
 	size_t n = c->n_art, n_chunks = (n + ART_CHUNK - 1) / ART_CHUNK;
 	pairbuf_t *pb = calloc(n_chunks ? n_chunks : 1, sizeof *pb);
 	bool ok = pb && article_clusters(&ac, c, d, st->cl_stock, nt) &&
-	          cluster_articles(&ca, &ac, n, d);
+	          cluster_articles(&ca, &ac, n, d, nt);
 #pragma omp parallel num_threads(nt) if (ok && n_chunks > 1)
 	{
 		uint32_t *cnt = calloc(n ? n : 1, sizeof *cnt);

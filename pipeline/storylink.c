@@ -537,7 +537,7 @@ static bool index_build(index_t *x, const groups_t *g, int nt)
 	memset(x, 0, sizeof *x);
 	size_t np = 0, ng = g->n;
 	uint64_t *post = index_postings(g, &np, nt);
-	nt = np > (size_t)nt * PAR_MIN_POSTINGS ? nt : 1;
+	nt = bf_scatter_threads(nt, np, PAR_MIN_POSTINGS);
 	x->pg = malloc((np ? np : 1) * sizeof *x->pg);
 	uint32_t *run_end = malloc((np ? np : 1) * sizeof *run_end);
 	x->g_off = malloc((ng + 1) * sizeof *x->g_off);
