@@ -21,9 +21,10 @@
 
 /* Flags in need (one byte per article of c) the articles whose vectors
  * bf_stock_find reads: the first BF_STOCK_SAMPLE articles of each cluster
- * carried by BF_STOCK_MIN_SUPPORT or more.  Returns false when out of
- * memory. */
-bool bf_stock_sample(const bf_corpus_t *c, const bf_dedup_t *d, uint8_t *need);
+ * carried by BF_STOCK_MIN_SUPPORT or more, on up to n_threads threads (the
+ * same flags at any count).  Returns false when out of memory. */
+bool bf_stock_sample(const bf_corpus_t *c, const bf_dedup_t *d, uint8_t *need,
+                     int n_threads);
 
 /* Sets stock[cl] to 1 for stock clusters, 0 otherwise (stock has one byte
  * per cluster of d).  Returns the number of stock clusters. */

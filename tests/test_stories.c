@@ -412,7 +412,7 @@ static void test_stock_sample(void **state)
 	assert_non_null(df);
 	uint8_t *need = malloc(c.n_art), *all = malloc(d.n_clusters), *some = malloc(d.n_clusters);
 	assert_true(need && all && some);
-	assert_true(bf_stock_sample(&c, &d, need));
+	assert_true(bf_stock_sample(&c, &d, need, 1));
 	size_t n_need = 0;
 	for (size_t a = 0; a < c.n_art; a++)
 		n_need += need[a];
