@@ -504,12 +504,57 @@ static void groups_story(FILE *out, const bf_run_t *r, const copy_index_t *x,
 	fputs("]}\n", out);
 }
 
+/* Stories per parallel unit of the --groups file (fixed, so the units'
+ * text concatenates in story order at any thread count). */
+#define GROUP_STORIES 2048u
+
+/* Stories [lo, hi) into a buffer of their own (open_memstream); false
+ * when out of memory. */
+static bool groups_chunk(const bf_run_t *r, const copy_index_t *x, size_t lo, size_t hi,
+                         char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	if (!f)
+		return false;
+	for (size_t s = lo; s < hi; s++)
+		groups_story(f, r, x, (uint32_t)s);
+	bool ok = !ferror(f);
+	return fclose(f) == 0 && ok;
+}
+
+/* The stories' lines, in parallel units of GROUP_STORIES each made in
+ * memory, then written in order (looking up article ids scattered over
+ * the corpus: 0.1 s of one thread for the 1 GB dump's 11 MB); on one
+ * thread straight to out.  False when out of memory. */
+static bool groups_lines(FILE *out, const bf_run_t *r, const copy_index_t *x)
+{
+	size_t ns = r->st->n_stories, n_ch = (ns + GROUP_STORIES - 1) / GROUP_STORIES;
+	if (r->n_threads < 2 || n_ch < 2) {
+		for (size_t s = 0; s < ns; s++)
+			groups_story(out, r, x, (uint32_t)s);
+		return true;
+	}
+	char **buf = calloc(n_ch, sizeof *buf);
+	size_t *len = calloc(n_ch, sizeof *len);
+	bool ok = buf && len;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(r->n_threads) reduction(&& : ok)
+	for (long k = 0; k < (long)(ok ? n_ch : 0); k++) {
+		size_t lo = (size_t)k * GROUP_STORIES, hi = lo + GROUP_STORIES < ns ? lo + GROUP_STORIES : ns;
+		ok = groups_chunk(r, x, lo, hi, &buf[k], &len[k]) && ok;
+	}
+	for (size_t k = 0; ok && k < n_ch; k++)
+		fwrite(buf[k], 1, len[k], out); /* a failure shows in ferror */
+	for (size_t k = 0; buf && k < n_ch; k++)
+		free(buf[k]);
+	free(buf);
+	free(len);
+	return ok;
+}
+
 bf_status_t bf_report_groups(FILE *out, const bf_run_t *r)
 {
-	copy_index_t x;
-	bool ok = copy_index_build(&x, r->st);
-	for (size_t s = 0; ok && s < r->st->n_stories; s++)
-		groups_story(out, r, &x, (uint32_t)s);
+	copy_index_t x = { 0 };
+	bool ok = copy_index_build(&x, r->st) && groups_lines(out, r, &x);
 	free(x.off);
 	free(x.art);
 	if (!ok)
