@@ -9,6 +9,7 @@
 #ifndef BF_SCATTER_H
 #define BF_SCATTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Threads of a scatter over n items: each has a row of counts per bucket,
@@ -37,5 +38,30 @@ static inline void bf_scatter_offsets(size_t *cnt, int tn, size_t n_buckets,
 	}
 	first[n_buckets] = off;
 }
+
+/* A stable counting scatter of items 0..n-1 into n_buckets buckets, the
+ * whole of it: each thread takes a fixed slice of the items, counts them
+ * (count), the counts become offsets (bf_scatter_offsets, into first),
+ * room is made for first[n_buckets] items, and each thread places its
+ * slice (place): the serial order at any thread count.  The callbacks run
+ * once per slice, so the loops over items stay in the caller's code. */
+typedef struct {
+	/* items [lo, hi): row[d] += items of bucket d */
+	void (*count)(void *ctx, size_t lo, size_t hi, size_t *row);
+	/* room for total items; false when out of memory (called once) */
+	bool (*room)(void *ctx, size_t total);
+	/* items [lo, hi): the item of bucket d goes to row[d]++ */
+	void (*place)(void *ctx, size_t lo, size_t hi, size_t *row);
+	/* NULL, or the first item at or after i where a slice may start (a
+	 * slice then starts there, e.g. at the start of a run of items that
+	 * must stay with one thread) */
+	size_t (*cut)(void *ctx, size_t i);
+	void *ctx;
+} bf_scatter_fns_t;
+
+/* Runs the scatter on nt threads (bf_scatter_threads picks nt); first has
+ * n_buckets + 1 entries.  False when out of memory. */
+bool bf_scatter_run(size_t n, size_t n_buckets, int nt, size_t *first,
+                    const bf_scatter_fns_t *fns);
 
 #endif

@@ -11,15 +11,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-/* The AVX2 band kernel is built with a per-function target attribute and
- * picked at run time, so the program still runs on any x86-64 (the Makefile
- * targets the SSE2 baseline) and builds elsewhere without it. */
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define BF_MINHASH_AVX2 1
-#else
-#define BF_MINHASH_AVX2 0
-#endif
+/* The AVX2 and AVX-512 band kernels are picked at run time (bf_x86.h). */
+#include "bf_x86.h"
 
 /* Increment of splitmix64 (Steele, Lea & Flood, "Fast splittable
  * pseudorandom number generators", OOPSLA 2014): 2^64 / golden ratio. */
@@ -138,7 +131,7 @@ void bf_minhash_sign32_range_portable(const bf_minhash_t *mh,
 		sig[i] = mh_min32(h, n, mh->a[first + i], mh->b[first + i]);
 }
 
-#if BF_MINHASH_AVX2
+#if BF_X86
 /* Minimum of the 8 unsigned 32-bit lanes of m. */
 __attribute__((target("avx2"))) static inline uint32_t mh_hmin8(__m256i m)
 {
@@ -236,7 +229,7 @@ mh_sign32_range_avx512(const bf_minhash_t *mh, const uint32_t *h, size_t n,
 
 /* The AVX2 kernel on any set: one shorter than 8 is padded with its first
  * value (the same set). */
-#if BF_MINHASH_AVX2
+#if BF_X86
 static void mh_sign32_range_avx2_any(const bf_minhash_t *mh, const uint32_t *h,
                                      size_t n, uint32_t first, uint32_t count,
                                      uint32_t *sig)
@@ -260,7 +253,7 @@ bool bf_minhash_sign32_range_with(bf_mh_kernel_t k, const bf_minhash_t *mh,
 		bf_minhash_sign32_range_portable(mh, h, n, first, count, sig);
 		return true;
 	}
-#if BF_MINHASH_AVX2
+#if BF_X86
 	if (k == BF_MH_AVX512 && __builtin_cpu_supports("avx512f") &&
 	    __builtin_cpu_supports("avx512dq")) {
 		mh_sign32_range_avx512(mh, h, n, first, count, sig);

@@ -16,9 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
+#include "bf_x86.h"
 
 #define BATCH_MAX_BYTES ((size_t)16 << 20) /* text held before segmenting */
 #define BATCH_MAX_ARTICLES 16384u
@@ -138,8 +136,7 @@ static inline uint64_t sq_look(uint64_t x)
 	return bf_swar_below(x, 0x0Eu) | bf_swar_eq(x, '`') | bf_swar_eq(x, '\'');
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define CORPUS_AVX2 1
+#if BF_X86
 /* Bytes of v that squeeze must look at (sq_look), as a byte mask. */
 __attribute__((target("avx2"))) static inline __m256i sq_look32(__m256i v)
 {
@@ -149,7 +146,7 @@ __attribute__((target("avx2"))) static inline __m256i sq_look32(__m256i v)
 		                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\''))));
 }
 
-/* squeeze_run's plain copy 32 bytes a step (AVX2, picked at run time)
+/* squeeze_run's plain copy 32 bytes a step (AVX2, bf_x86.h)
  * while 33 bytes are left: the bytes up to the first one to look at are
  * copied, and true returned when there was one. */
 __attribute__((target("avx2"))) static bool squeeze_avx2(const char *s, size_t *ip, size_t n,
@@ -180,8 +177,6 @@ __attribute__((target("avx2"))) static bool squeeze_avx2(const char *s, size_t *
 	*wp = w;
 	return stopped;
 }
-#else
-#define CORPUS_AVX2 0
 #endif
 
 /* Copies s[i..n), s[i] plain, to out + *o while it needs no squeezing:
@@ -198,7 +193,7 @@ static size_t squeeze_run(const char *s, size_t i, size_t n, char *out,
 	 * byte's test also reads the next byte, so the block and one more
 	 * must be there) */
 	bool stopped = false;
-#if CORPUS_AVX2
+#if BF_X86
 	if (__builtin_cpu_supports("avx2"))
 		stopped = squeeze_avx2(s, &i, n, out, &w);
 #endif

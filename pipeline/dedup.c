@@ -8,6 +8,7 @@
 #include "bf_dedup.h"
 #include "bf_lshlink.h"
 #include "bf_minhash.h"
+#include "bf_scatter.h"
 #include "bf_shingle.h"
 #include "bf_uf.h"
 
@@ -135,7 +136,7 @@ static size_t number_roots(uint32_t *cl_of_type, size_t n_types, const uint32_t 
 static bool number_clusters(bf_dedup_t *d, const bf_corpus_t *c, const bf_uf_t *uf, int nt)
 {
 	size_t n_types = d->n_types, n = d->n_sent;
-	nt = nt > 1 && n >= NUMBER_PAR_MIN * (size_t)nt ? nt : 1;
+	nt = bf_scatter_threads(nt, n, NUMBER_PAR_MIN); /* tables: a row per thread */
 	uint32_t *cl_of_type = malloc((n_types ? n_types : 1) * sizeof *cl_of_type);
 	d->cl_first = malloc((n_types ? n_types : 1) * sizeof *d->cl_first);
 	if (!cl_of_type || !d->cl_first) {
@@ -151,7 +152,8 @@ static bool number_clusters(bf_dedup_t *d, const bf_corpus_t *c, const bf_uf_t *
 	d->cl_size = calloc(nc ? nc : 1, sizeof *d->cl_size);
 	d->cl_support = calloc(nc ? nc : 1, sizeof *d->cl_support);
 	size_t stride = 3 * (nc ? nc : 1); /* per thread: size, support, last */
-	uint32_t *tab = malloc((size_t)nt * stride * sizeof *tab);
+	/* zeroed: a thread the runtime does not give leaves its row at 0 */
+	uint32_t *tab = calloc((size_t)nt * stride, sizeof *tab);
 	bool good = d->cl_size && d->cl_support && tab;
 #pragma omp parallel num_threads(nt) if (good && nt > 1)
 	{
@@ -160,19 +162,17 @@ static bool number_clusters(bf_dedup_t *d, const bf_corpus_t *c, const bf_uf_t *
 		uint32_t *mine = tab + (size_t)t * stride;
 		for (size_t s = lo; good && s < hi; s++)
 			d->cluster_of[s] = cl_of_type[d->type_of[s]];
-		if (good) {
-			memset(mine, 0, 2 * nc * sizeof *mine);
+		if (good)
 			count_clusters(d, c, lo, hi, mine, mine + nc, mine + 2 * nc);
-		}
 	}
-	for (int t = 0; good && t < nt; t++) { /* thread order: fixed sums */
-		const uint32_t *mine = tab + (size_t)t * stride;
-#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1)
-		for (long cl = 0; cl < (long)nc; cl++) {
+	/* summed in thread order: the same counts at any thread count */
+#pragma omp parallel for schedule(static) num_threads(nt) if (good && nt > 1)
+	for (long cl = 0; cl < (long)(good ? nc : 0); cl++)
+		for (int t = 0; t < nt; t++) {
+			const uint32_t *mine = tab + (size_t)t * stride;
 			d->cl_size[cl] += mine[cl];
 			d->cl_support[cl] += mine[nc + cl];
 		}
-	}
 	free(tab);
 	free(cl_of_type);
 	return good;

@@ -2,7 +2,8 @@
  *
  * Per batch of sentences (the steps below, "Step N"):
  *   1. parallel: each raw text hashed and looked up;
- *   2. sequential: repeats of a raw text inside the batch;
+ *   2. parallel by hash part, then listed in order: repeats of a raw text
+ *      inside the batch;
  *   3. parallel over fixed chunks of the first of each raw text: normalized,
  *      keyed (XXH3-128), looked up; shingles and content terms of a key no
  *      earlier batch had;

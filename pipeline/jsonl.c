@@ -29,9 +29,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
+#include "bf_x86.h"
 
 #define EOL (-1) /* peek() past the last byte */
 
@@ -126,10 +124,10 @@ static const char *str_special_swar(const char *s, const char *end)
 	return end;
 }
 
-/* str_special 32 bytes a step with AVX2 where the CPU has it (picked at
- * run time; the Makefile targets the SSE2 baseline): the step's byte mask
- * names the first special byte, with no byte loop after a hit. */
-#if defined(__x86_64__) && defined(__GNUC__)
+/* str_special 32 bytes a step with AVX2 where the CPU has it (bf_x86.h):
+ * the step's byte mask names the first special byte, with no byte loop
+ * after a hit. */
+#if BF_X86
 __attribute__((target("avx2"))) static const char *str_special_avx2(const char *s,
                                                                    const char *end)
 {
@@ -150,7 +148,7 @@ __attribute__((target("avx2"))) static const char *str_special_avx2(const char *
 
 static const char *str_special(const char *s, const char *end)
 {
-#if defined(__x86_64__) && defined(__GNUC__)
+#if BF_X86
 	if (__builtin_cpu_supports("avx2"))
 		return str_special_avx2(s, end);
 #endif

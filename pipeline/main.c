@@ -196,7 +196,7 @@ static uint64_t total_skipped(const bf_corpus_t *c)
 
 /* libgomp reads OMP_WAIT_POLICY once, as it loads (before main).  Left
  * unset, a worker with nothing to do spins for a while before it sleeps,
- * on a core the reader thread needs (-j2 on two cores is three threads);
+ * on a core the reader thread needs (-j2 on two cores is three threads).
  * So unless the user chose a policy, the program runs itself again with
  * the passive one.  Measured, 1 GB -j2, two alternating runs each: idle
  * machine 10.53 / 11.19 s -> 10.22 / 10.90 s (1.3-1.5 s less CPU); with

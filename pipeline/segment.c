@@ -19,8 +19,9 @@
  * every byte (marks, word ends, phrases) test 8 bytes at a time with word
  * arithmetic (marks and phrases 32 with AVX2) and stop only at candidates,
  * which are then checked byte by byte: branches that follow each byte of
- * text mispredict at every word and were most of the time here.  tests/test_segment.c checks each fast
- * scan against a plain byte-by-byte one. */
+ * text mispredict at every word and were most of the time here.
+ * tests/test_segment.c checks each fast scan against a plain byte-by-byte
+ * one. */
 #include "bf_array.h"
 #include "bf_segment.h"
 #include "bf_swar.h"
@@ -30,9 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
+#include "bf_x86.h"
 
 #define SEG_KEEP (-1)
 
@@ -138,12 +137,11 @@ static inline size_t seg_skip_to_mark_swar(const char *t, size_t i, size_t e)
 }
 
 /* The scans that read every byte (marks, phrase openings) go 32 bytes a
- * step with AVX2 where the CPU has it (picked at run time; the Makefile
- * targets the SSE2 baseline), and the step's byte masks name the exact
+ * step with AVX2 where the CPU has it (bf_x86.h), and the step's byte
+ * masks name the exact
  * candidates, with no byte loop after a hit (kbench segment 1005 -> 1630
  * MB/s; 1 GB -j1 run, segmentation 1.56 -> 0.68 s of samples). */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define SEG_AVX2 1
+#if BF_X86
 
 /* Bit k set when byte k of t[i..i+32) is one of . ! ? 0xE2. */
 __attribute__((target("avx2"))) static inline uint32_t seg_marks32(const char *t, size_t i)
@@ -167,13 +165,11 @@ __attribute__((target("avx2"))) static size_t seg_skip_to_mark_avx2(const char *
 	}
 	return seg_skip_to_mark_swar(t, i, e);
 }
-#else
-#define SEG_AVX2 0
 #endif
 
 static inline size_t seg_skip_to_mark(const char *t, size_t i, size_t e)
 {
-#if SEG_AVX2
+#if BF_X86
 	if (__builtin_cpu_supports("avx2"))
 		return seg_skip_to_mark_avx2(t, i, e);
 #endif
@@ -774,7 +770,7 @@ static unsigned seg_scan_phrases_swar(const char *t, size_t b, size_t i, size_t 
 	return found;
 }
 
-#if SEG_AVX2
+#if BF_X86
 /* Bit k set when bytes k and k+1 of t[i..i+33) are "al", "co" or "ou" in
  * any case (| 0x20 as in seg_phrase_pairs). */
 __attribute__((target("avx2"))) static inline uint32_t seg_pairs32(const char *t, size_t i)
@@ -812,7 +808,7 @@ __attribute__((target("avx2"))) static unsigned seg_scan_phrases_avx2(const char
 
 static unsigned seg_scan_phrases(const char *t, size_t b, size_t e)
 {
-#if SEG_AVX2
+#if BF_X86
 	if (__builtin_cpu_supports("avx2"))
 		return seg_scan_phrases_avx2(t, b, e);
 #endif

@@ -110,43 +110,51 @@ bool bf_stock_sample(const bf_corpus_t *c, const bf_dedup_t *d, uint8_t *need,
 	return ok;
 }
 
+/* members_of's scatter: sentences by cluster, the candidates' only. */
+typedef struct {
+	const bf_corpus_t *c;
+	const bf_dedup_t *d;
+	uint32_t *mem;
+} members_t;
+
+static void members_count(void *ctx, size_t lo, size_t hi, size_t *row)
+{
+	const bf_dedup_t *d = ((members_t *)ctx)->d;
+	for (size_t s = lo; s < hi; s++) {
+		uint32_t cl = d->cluster_of[s];
+		row[cl] += d->cl_support[cl] >= BF_STOCK_MIN_SUPPORT;
+	}
+}
+
+static bool members_room(void *ctx, size_t total)
+{
+	members_t *m = ctx;
+	m->mem = malloc((total ? total : 1) * sizeof *m->mem);
+	return m->mem != NULL;
+}
+
+static void members_place(void *ctx, size_t lo, size_t hi, size_t *row)
+{
+	members_t *m = ctx;
+	for (size_t s = lo; s < hi; s++) {
+		uint32_t cl = m->d->cluster_of[s];
+		if (m->d->cl_support[cl] >= BF_STOCK_MIN_SUPPORT)
+			m->mem[row[cl]++] = m->c->sent[s].article;
+	}
+}
+
 /* The articles of each candidate cluster's sentences, in sentence (=
  * article) order, into *mem with cluster cl's at off[cl] .. off[cl + 1]
- * (nc + 1 entries): a stable counting sort over the candidates only, each
- * thread counting and then placing one fixed slice of the sentences
- * (bf_scatter.h: the serial order at any thread count).  False when out
- * of memory. */
+ * (nc + 1 entries): a stable counting sort over the candidates only, on
+ * every thread (bf_scatter_run).  False when out of memory. */
 static bool members_of(const bf_corpus_t *c, const bf_dedup_t *d, int nt, size_t *off,
                        uint32_t **mem)
 {
-	size_t nc = d->n_clusters, n = d->n_sent;
-	nt = bf_scatter_threads(nt, n, STOCK_PAR_MIN);
-	size_t *cnt = calloc((size_t)nt * (nc ? nc : 1), sizeof *cnt);
-	bool ok = cnt != NULL;
-#pragma omp parallel num_threads(nt) if (ok && nt > 1)
-	{
-		int t = omp_get_thread_num(), tn = omp_get_num_threads();
-		size_t lo = n * (size_t)t / (size_t)tn, hi = n * (size_t)(t + 1) / (size_t)tn;
-		size_t *mine = ok ? cnt + (size_t)t * nc : NULL;
-		for (size_t s = lo; ok && s < hi; s++) {
-			uint32_t cl = d->cluster_of[s];
-			mine[cl] += d->cl_support[cl] >= BF_STOCK_MIN_SUPPORT;
-		}
-#pragma omp barrier
-#pragma omp single
-		{
-			if (ok)
-				bf_scatter_offsets(cnt, tn, nc, off);
-			*mem = ok ? malloc((off[nc] ? off[nc] : 1) * sizeof **mem) : NULL;
-			ok = *mem != NULL;
-		}
-		for (size_t s = lo; ok && s < hi; s++) {
-			uint32_t cl = d->cluster_of[s];
-			if (d->cl_support[cl] >= BF_STOCK_MIN_SUPPORT)
-				(*mem)[mine[cl]++] = c->sent[s].article;
-		}
-	}
-	free(cnt);
+	members_t m = { c, d, NULL };
+	bf_scatter_fns_t fns = { members_count, members_room, members_place, NULL, &m };
+	bool ok = bf_scatter_run(d->n_sent, d->n_clusters,
+	                         bf_scatter_threads(nt, d->n_sent, STOCK_PAR_MIN), off, &fns);
+	*mem = m.mem;
 	return ok;
 }
 

@@ -489,84 +489,81 @@ static uint64_t *index_postings(const groups_t *g, size_t *np, int nt)
 	return post;
 }
 
-/* First posting at or after i that starts a term's run. */
-static size_t term_run_start(const uint64_t *post, size_t np, size_t i)
+/* index_build's scatter: the used postings' spans by group. */
+typedef struct {
+	index_t *x;
+	const uint64_t *post;
+	size_t np;
+	uint32_t *run_end; /* per posting: its run's end, 0 when unused */
+} index_scatter_t;
+
+/* First posting at or after i that starts a term's run: a run stays with
+ * one thread. */
+static size_t index_cut(void *ctx, size_t i)
 {
-	while (i > 0 && i < np && post[i] >> 32 == post[i - 1] >> 32)
+	const index_scatter_t *y = ctx;
+	while (i > 0 && i < y->np && y->post[i] >> 32 == y->post[i - 1] >> 32)
 		i++;
 	return i;
 }
 
-/* The runs that start in post[lo, hi) (the last followed to its end):
- * groups into pg, and each posting's run end into run_end (0 when the run
- * is too long to use); cnt[gi] counts group gi's used postings. */
-static void index_runs(const uint64_t *post, size_t np, size_t lo, size_t hi, uint32_t *pg,
-                       uint32_t *run_end, size_t *cnt)
+/* The runs that start in [lo, hi) (the last followed to its end): groups
+ * into pg, each posting's run end into run_end (0 when the run is too long
+ * to use), and each group's used postings counted. */
+static void index_count(void *ctx, size_t lo, size_t hi, size_t *row)
 {
+	index_scatter_t *y = ctx;
 	for (size_t r = lo, e; r < hi; r = e) {
-		for (e = r + 1; e < np && post[e] >> 32 == post[r] >> 32; e++)
+		for (e = r + 1; e < y->np && y->post[e] >> 32 == y->post[r] >> 32; e++)
 			;
 		bool used = e - r <= BF_STORY_MAX_POSTING;
 		for (size_t i = r; i < e; i++) {
-			pg[i] = (uint32_t)post[i];
-			run_end[i] = used ? (uint32_t)e : 0;
-			cnt[pg[i]] += used;
+			y->x->pg[i] = (uint32_t)y->post[i];
+			y->run_end[i] = used ? (uint32_t)e : 0;
+			row[y->x->pg[i]] += used;
 		}
 	}
+}
+
+static bool index_room(void *ctx, size_t total)
+{
+	index_t *x = ((index_scatter_t *)ctx)->x;
+	x->g_from = malloc((total ? total : 1) * sizeof *x->g_from);
+	x->g_to = malloc((total ? total : 1) * sizeof *x->g_to);
+	return x->g_from && x->g_to;
 }
 
 /* Postings [lo, hi) of used runs as spans of their groups, each group's in
- * posting order from its place in fill. */
-static void index_spans(index_t *x, const uint32_t *run_end, size_t lo, size_t hi, size_t *fill)
+ * posting order. */
+static void index_place(void *ctx, size_t lo, size_t hi, size_t *row)
 {
+	const index_scatter_t *y = ctx;
 	for (size_t i = lo; i < hi; i++) {
-		if (!run_end[i])
+		if (!y->run_end[i])
 			continue;
-		size_t s = fill[x->pg[i]]++;
-		x->g_from[s] = (uint32_t)i + 1;
-		x->g_to[s] = run_end[i];
+		size_t s = row[y->x->pg[i]]++;
+		y->x->g_from[s] = (uint32_t)i + 1;
+		y->x->g_to[s] = y->run_end[i];
 	}
 }
 
-/* The index, in parallel: each thread takes a fixed slice of the sorted
- * postings (cut at run starts), then the spans are placed by a stable
- * counting sort on the group (bf_scatter.h), so the index is the same at
- * any thread count (one thread took 0.05 s of the 1 GB dump here). */
+/* The index, in parallel: the sorted postings' runs and then the spans
+ * placed by a stable counting sort on the group (bf_scatter_run), the same
+ * at any thread count (one thread took 0.05 s of the 1 GB dump here). */
 static bool index_build(index_t *x, const groups_t *g, int nt)
 {
 	memset(x, 0, sizeof *x);
-	size_t np = 0, ng = g->n;
+	size_t np = 0;
 	uint64_t *post = index_postings(g, &np, nt);
-	nt = bf_scatter_threads(nt, np, PAR_MIN_POSTINGS);
+	index_scatter_t y = { x, post, np, malloc((np ? np : 1) * sizeof *y.run_end) };
 	x->pg = malloc((np ? np : 1) * sizeof *x->pg);
-	uint32_t *run_end = malloc((np ? np : 1) * sizeof *run_end);
-	x->g_off = malloc((ng + 1) * sizeof *x->g_off);
-	size_t *cnt = calloc((size_t)nt * (ng ? ng : 1), sizeof *cnt);
-	bool ok = post && x->pg && run_end && x->g_off && cnt;
-#pragma omp parallel num_threads(nt) if (ok && nt > 1)
-	{
-		int t = omp_get_thread_num(), tn = omp_get_num_threads();
-		size_t lo = term_run_start(post, np, np * (size_t)t / (size_t)tn);
-		size_t hi = term_run_start(post, np, np * (size_t)(t + 1) / (size_t)tn);
-		size_t *mine = ok ? cnt + (size_t)t * ng : NULL;
-		if (ok)
-			index_runs(post, np, lo, hi, x->pg, run_end, mine);
-#pragma omp barrier
-#pragma omp single
-		{
-			if (ok)
-				bf_scatter_offsets(cnt, tn, ng, x->g_off);
-			size_t ns = ok ? x->g_off[ng] : 0;
-			x->g_from = ok ? malloc((ns ? ns : 1) * sizeof *x->g_from) : NULL;
-			x->g_to = ok ? malloc((ns ? ns : 1) * sizeof *x->g_to) : NULL;
-			ok = x->g_from && x->g_to;
-		}
-		if (ok)
-			index_spans(x, run_end, lo, hi, mine);
-	}
+	x->g_off = malloc((g->n + 1) * sizeof *x->g_off);
+	bf_scatter_fns_t fns = { index_count, index_room, index_place, index_cut, &y };
+	bool ok = post && y.run_end && x->pg && x->g_off &&
+	          bf_scatter_run(np, g->n, bf_scatter_threads(nt, np, PAR_MIN_POSTINGS),
+	                         x->g_off, &fns);
 	free(post);
-	free(run_end);
-	free(cnt);
+	free(y.run_end);
 	return ok;
 }
 
