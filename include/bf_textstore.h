@@ -9,6 +9,10 @@
  * bytes, cut between texts.  A read loads the block that holds the text
  * into a small per-thread cache.
  *
+ * bf_textstore_seal_pieces() hands the write to a thread of the store's
+ * own and returns (the file is O_DIRECT where the file system allows, so
+ * the write takes almost no CPU); bf_textstore_sync() waits for it.
+ *
  * Why a file and not compression in memory: the texts were packed into
  * 64 KiB zstd blocks (level 1, 2.35x) before; on the 1 GB dump that took
  * 4.0 of 28.7 s at -j1, for the ~170 MB of memory a file frees as well,
@@ -27,6 +31,7 @@
 #define BF_TEXT_CACHE 4                  /* blocks cached per thread */
 
 typedef struct bf_text_slot bf_text_slot_t; /* a thread's block cache */
+typedef struct bf_text_writer bf_text_writer_t; /* the spill file's writer */
 
 typedef struct {
 	/* sealed blocks: block i is spill bytes [blk_first[i], blk_first[i+1]),
@@ -36,6 +41,8 @@ typedef struct {
 	int fd;                  /* the spill file, when have_fd */
 	bool have_fd;            /* false until the first seal (so a zeroed
 	                            store owns no descriptor) */
+	bf_text_writer_t *w;     /* writes seals in the background; with fd */
+	bool synced;             /* every sealed text is in the file */
 	/* the open block */
 	char *open;
 	size_t open_len, open_cap;
@@ -60,8 +67,9 @@ bf_status_t bf_textstore_append(bf_textstore_t *ts, const char *s, size_t len,
                                 uint64_t *off);
 
 /* Writes the open block to the spill file (made on the first call) and
- * empties it.  Returns BF_OK, or BF_EIO with errno set (no temporary file
- * could be made, or the disk is full). */
+ * empties it; its texts are readable when it returns (it syncs).  Returns
+ * BF_OK, or BF_EIO with errno set (no temporary file could be made, or the
+ * disk is full). */
 bf_status_t bf_textstore_seal(bf_textstore_t *ts);
 
 /* One text of the open block that a gathered seal keeps: where it is in
@@ -74,21 +82,34 @@ typedef struct {
 /* Writes the open block's texts p[0..n), in this order, to the spill file
  * as the next logical bytes, and empties the open block (texts not listed
  * are dropped): piece i's new logical offset is open_first, as it was
- * before the call, plus the sizes of the pieces before it.  The writes
- * run in parallel on up to n_threads threads, each at its own offset.
- * Returns as bf_textstore_seal. */
+ * before the call, plus the sizes of the pieces before it.  The texts
+ * are copied out on up to n_threads threads and written in the
+ * background: they can be read after bf_textstore_sync().  Returns as
+ * bf_textstore_seal; a write that fails in the background fails the next
+ * seal or sync. */
 bf_status_t bf_textstore_seal_pieces(bf_textstore_t *ts, const bf_text_piece_t *p,
                                      size_t n, int n_threads);
+
+/* Waits until every sealed text is in the spill file, so that they can be
+ * read.  Returns BF_OK, or BF_EIO with spill_errno and errno set. */
+bf_status_t bf_textstore_sync(bf_textstore_t *ts);
 
 /* Reads every sealed block back into one open block, for a pass that
  * reads texts out of order (memory grows to the text size).  Returns
  * BF_OK, BF_ENOMEM or BF_EIO (the store is unchanged then). */
 bf_status_t bf_textstore_unpack(bf_textstore_t *ts);
 
+/* Asks the kernel to start reading the blocks that hold the texts at
+ * off[0..n) (any order), all at once: a pass about to read many texts of
+ * the spill file then waits for one round of reads instead of one per
+ * block.  A hint only: it changes no result, and does nothing on failure.
+ * Call after a sync. */
+void bf_textstore_prefetch(const bf_textstore_t *ts, const uint64_t *off, size_t n);
+
 /* The NUL-terminated text at logical offset off (as bf_textstore_append
  * returned).  Valid until BF_TEXT_CACHE other blocks are read by the same
- * thread.  NULL only when memory runs out or the spill file cannot be
- * read. */
+ * thread.  NULL only when memory runs out, the spill file cannot be read,
+ * or (errno EBUSY) the text was sealed after the last sync. */
 const char *bf_textstore_get(const bf_textstore_t *ts, uint64_t off);
 
 #endif

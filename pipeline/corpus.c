@@ -35,10 +35,11 @@ typedef struct {
 typedef struct {
 	size_t id, title, source, url, date; /* arena offsets, SIZE_MAX absent */
 	size_t text, text_len;
-	/* segmentation result: squeezed sentence texts, NUL-separated */
-	char *sents;
-	size_t sents_len;
-	sent_info_t *info; /* each sentence's length and words */
+	/* segmentation result, in worker `owner`'s seg_out_t: squeezed
+	 * sentence texts, NUL-separated, at sents; each sentence's length
+	 * at info */
+	size_t sents, sents_len, info;
+	int owner;
 	uint32_t n_sents;
 	uint64_t n_drop[BF_DROP__COUNT];
 	size_t meta_bytes;  /* its strings, NULs included */
@@ -69,6 +70,20 @@ typedef struct {
 	bool oom;
 } batch_t;
 
+/* A worker thread's segmentation output for the batch being flushed:
+ * its articles' texts and sentence lengths end to end, emptied when the
+ * next batch is segmented.  Why not a malloc per article: the append,
+ * parallel too, freed them on other threads than made them, and the
+ * threads slept on glibc's arena locks (perf: a quarter of the -j2 run's
+ * context switches). */
+typedef struct {
+	bf_segment_t seg;
+	char *text;
+	size_t text_len, text_cap;
+	sent_info_t *info;
+	size_t n_info, cap_info;
+} worker_t;
+
 /* Batches in flight: the reader fills one while the workers segment the
  * other. */
 #define N_BATCHES 2u
@@ -78,7 +93,7 @@ typedef struct {
 	bf_log_t *log;
 	int n_threads;
 	batch_t b[N_BATCHES];
-	bf_segment_t *seg; /* one per thread */
+	worker_t *wk; /* one per thread */
 	bf_corpus_batch_fn on_batch;
 	void *ud;
 	bf_status_t batch_status;
@@ -282,11 +297,13 @@ static void decode_entities(pending_t *p, char *arena)
 	}
 }
 
-/* Decodes and segments one pending article with seg; fills p->sents and
- * p->info.  Everything per article happens here, on the worker threads:
- * what stays for the ordered append is copying. */
-static bool segment_one(pending_t *p, char *arena, bf_segment_t *seg)
+/* Decodes and segments one pending article on worker thread t; its
+ * sentences go to the worker's output.  Everything per article happens
+ * here, on the worker threads: what stays for the ordered append is
+ * copying. */
+static bool segment_one(pending_t *p, char *arena, worker_t *wk, int t)
 {
+	bf_segment_t *seg = &wk->seg;
 	decode_entities(p, arena);
 	const char *text = arena + p->text;
 	if (bf_segment_article(text, p->text_len, seg) != BF_OK)
@@ -294,18 +311,25 @@ static bool segment_one(pending_t *p, char *arena, bf_segment_t *seg)
 	size_t total = 0;
 	for (size_t i = 0; i < seg->n; i++)
 		total += seg->sent[i].len + 1;
-	p->sents = malloc(total + total / 2 + 1);
-	p->info = malloc((seg->n ? seg->n : 1) * sizeof *p->info);
-	if (!p->sents || !p->info)
+	if (!bf_array_grow((void **)&wk->text, &wk->text_cap, wk->text_len + total + total / 2 + 1, 1) ||
+	    !bf_array_grow((void **)&wk->info, &wk->cap_info, wk->n_info + seg->n + 1,
+	                   sizeof *wk->info))
 		return false;
+	p->owner = t;
+	p->sents = wk->text_len;
+	p->info = wk->n_info;
+	char *out = wk->text + p->sents;
+	sent_info_t *info = wk->info + p->info;
 	size_t o = 0;
 	for (size_t i = 0; i < seg->n; i++) {
-		size_t len = squeeze(text + seg->sent[i].off, seg->sent[i].len, p->sents + o);
-		p->sents[o + len] = '\0';
-		p->info[i] = (sent_info_t){ (uint32_t)len };
+		size_t len = squeeze(text + seg->sent[i].off, seg->sent[i].len, out + o);
+		out[o + len] = '\0';
+		info[i] = (sent_info_t){ (uint32_t)len };
 		o += len + 1;
 	}
 	p->sents_len = o;
+	wk->text_len += o;
+	wk->n_info += seg->n;
 	p->n_sents = (uint32_t)seg->n;
 	memcpy(p->n_drop, seg->n_drop, sizeof p->n_drop);
 	const size_t field[] = { p->id, p->title, p->source, p->url, p->date };
@@ -434,11 +458,13 @@ static uint64_t put_meta(bf_corpus_t *c, const char *a, size_t off, size_t *dst)
 }
 
 /* Writes a planned article: its strings, its record, its sentences'
- * texts (one copy: p->sents already is NUL-separated texts) and
+ * texts (one copy: its output already is NUL-separated texts) and
  * records.  Touches only its own places, so articles run in parallel. */
-static void place_one(bf_corpus_t *c, const pending_t *p, const char *a, char *text,
-                      uint64_t text_first, size_t meta0)
+static void place_one(bf_corpus_t *c, const pending_t *p, const worker_t *wk, const char *a,
+                      char *text, uint64_t text_first, size_t meta0)
 {
+	const worker_t *w = &wk[p->owner];
+	const sent_info_t *info = w->info + p->info;
 	size_t m = meta0 + p->at_meta;
 	bf_article_t art = { .first_sent = (uint32_t)p->at_sent, .n_sent = p->n_sents };
 	art.id = put_meta(c, a, p->id, &m);
@@ -447,13 +473,13 @@ static void place_one(bf_corpus_t *c, const pending_t *p, const char *a, char *t
 	art.url = put_meta(c, a, p->url, &m);
 	art.date = put_meta(c, a, p->date, &m);
 	c->art[p->at_art] = art;
-	memcpy(text + p->at_text, p->sents, p->sents_len);
+	memcpy(text + p->at_text, w->text + p->sents, p->sents_len);
 	size_t o = 0;
 	for (uint32_t i = 0; i < p->n_sents; i++) {
 		c->sent[p->at_sent + i] = (bf_sentence_t){
-			.text = text_first + p->at_text + o, .text_len = p->info[i].len,
+			.text = text_first + p->at_text + o, .text_len = info[i].len,
 			.article = (uint32_t)p->at_art, .pos = i };
-		o += p->info[i].len + 1;
+		o += info[i].len + 1;
 	}
 }
 
@@ -507,19 +533,10 @@ static bool append_batch(loader_t *L, batch_t *b)
 		return false;
 	size_t meta0 = c->meta_len;
 	long n = (long)b->n;
-	/* each article's segmentation is freed here, where it was copied: a
-	 * loop of frees after the batch was 0.07 s of one thread on the 1 GB
-	 * dump */
 #pragma omp parallel for schedule(dynamic, 64) num_threads(L->n_threads) if (n > 256)
-	for (long i = 0; i < n; i++) {
-		pending_t *p = &b->p[i];
-		if (p->n_sents)
-			place_one(c, p, b->arena, text, text_first, meta0);
-		free(p->sents);
-		free(p->info);
-		p->sents = NULL;
-		p->info = NULL;
-	}
+	for (long i = 0; i < n; i++)
+		if (b->p[i].n_sents)
+			place_one(c, &b->p[i], L->wk, b->arena, text, text_first, meta0);
 	c->n_art += kept;
 	c->n_sent += n_s;
 	c->meta_len += n_m;
@@ -632,9 +649,13 @@ static bool flush_batch(loader_t *L, batch_t *b)
 {
 	bool ok = !b->oom;
 	long n = (long)b->n;
+	for (int t = 0; t < L->n_threads; t++)
+		L->wk[t].text_len = L->wk[t].n_info = 0;
 #pragma omp parallel for schedule(dynamic, 16) num_threads(L->n_threads) reduction(&& : ok) if (n > 32)
-	for (long i = 0; i < n; i++)
-		ok = segment_one(&b->p[i], b->arena, &L->seg[omp_get_thread_num()]) && ok;
+	for (long i = 0; i < n; i++) {
+		int t = omp_get_thread_num();
+		ok = segment_one(&b->p[i], b->arena, &L->wk[t], t) && ok;
+	}
 	size_t s0 = L->c->n_sent;
 	ok = ok && append_batch(L, b);
 	if (ok && L->c->n_sent > s0) {
@@ -649,10 +670,6 @@ static bool flush_batch(loader_t *L, batch_t *b)
 			L->batch_status = st;
 			ok = false;
 		}
-	}
-	for (size_t i = 0; i < b->n; i++) {
-		free(b->p[i].sents);
-		free(b->p[i].info);
 	}
 	b->n = b->n_skip = b->arena_len = 0;
 	memset(b->n_quiet, 0, sizeof b->n_quiet);
@@ -807,26 +824,29 @@ bf_status_t bf_corpus_load(bf_corpus_t *c, const char *const *inputs,
 	               .on_batch = on_batch, .ud = ud, .batch_status = BF_OK,
 	               .inputs = inputs, .n_inputs = n_inputs };
 	L.threaded = L.n_threads > 1;
-	L.seg = calloc((size_t)L.n_threads, sizeof *L.seg);
-	if (!L.seg || bf_textstore_init(&c->ts, L.n_threads) != BF_OK) {
-		free(L.seg);
+	L.wk = calloc((size_t)L.n_threads, sizeof *L.wk);
+	if (!L.wk || bf_textstore_init(&c->ts, L.n_threads) != BF_OK) {
+		free(L.wk);
 		return BF_ENOMEM;
 	}
 	pthread_mutex_init(&L.mu, NULL);
 	pthread_cond_init(&L.cv, NULL);
 	int rc = load_batches(&L);
+	if (rc == 0) { /* the last batch's texts reach the spill file */
+		L.batch_status = bf_textstore_sync(&c->ts);
+		rc = L.batch_status == BF_OK ? 0 : -1;
+	}
 	/* counted apart: the reader thread adds to c->in meanwhile */
 	c->in.n_skipped[BF_SKIP_NO_SENTENCES] += L.n_no_sentences;
 	pthread_cond_destroy(&L.cv);
 	pthread_mutex_destroy(&L.mu);
-	for (int t = 0; t < L.n_threads; t++)
-		bf_segment_free(&L.seg[t]);
-	free(L.seg);
+	for (int t = 0; t < L.n_threads; t++) {
+		bf_segment_free(&L.wk[t].seg);
+		free(L.wk[t].text);
+		free(L.wk[t].info);
+	}
+	free(L.wk);
 	for (size_t k = 0; k < N_BATCHES; k++) {
-		for (size_t i = 0; i < L.b[k].n; i++) {
-			free(L.b[k].p[i].sents);
-			free(L.b[k].p[i].info);
-		}
 		free(L.b[k].p);
 		free(L.b[k].arena);
 		free(L.b[k].skip);

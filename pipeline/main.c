@@ -16,6 +16,7 @@
 #include "bf_stories.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,9 @@ static void wait_passively(char **argv)
 int main(int argc, char **argv)
 {
 	wait_passively(argv);
+	/* past a file size limit (ulimit -f) a write fails with EFBIG and the
+	 * run says which file, instead of the signal ending it unexplained */
+	signal(SIGXFSZ, SIG_IGN);
 	bf_options_t o;
 	bf_options_init(&o);
 	int rc = bf_options_parse(&o, argc, argv, stdout, stderr);

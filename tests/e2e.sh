@@ -177,6 +177,15 @@ done
 check "144,000 generated sentences: -j1, -j2 and -j3 give byte-identical output and side files" sh -c \
 	"for j in 2 3; do cmp '$T/bb1.json' '$T/bb'\$j.json && cmp '$T/bc1' '$T/bc'\$j &&
 	 cmp '$T/bg1' '$T/bg'\$j && cmp '$T/bs1' '$T/bs'\$j || exit 1; done; [ \$(wc -l < '$T/bc1') -gt 5000 ] && [ \$(wc -l < '$T/bg1') -gt 1000 ]"
+# the text spill file stops growing halfway (a file size limit, as a full
+# disk would): the run fails, names the directory and the reason, writes
+# nothing
+for j in 1 2; do
+	(ulimit -f 4096; "$BIN" -q -j$j -o "$T/fsize$j.md" "$T/big.jsonl" 2>"$T/fsize$j.err")
+	check "-j$j: spill file past a size limit: exit 1, the reason given, no output" sh -c \
+		"[ $? -eq 1 ] && grep -q 'temporary file for sentence texts in .*: File too large' '$T/fsize$j.err' &&
+		 [ ! -e '$T/fsize$j.md' ]"
+done
 
 # --- reports of many events in words of their own (9,000 articles of 900
 # events, no copies): the story index is past the size where it is built on

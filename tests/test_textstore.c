@@ -6,6 +6,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +165,9 @@ static void test_seal_pieces_parallel(void **state)
 	}
 	assert_int_equal(bf_textstore_seal_pieces(&ts, p, k, 3), BF_OK);
 	assert_int_equal(ts.spilled_bytes, off);
+	assert_null(bf_textstore_get(&ts, now[0])); /* not synced yet */
+	assert_int_equal(errno, EBUSY);
+	assert_int_equal(bf_textstore_sync(&ts), BF_OK);
 	for (int round = 0; round < 2; round++) {
 		for (size_t i = 0; i < N; i++) {
 			if (i % 4 == 3)
@@ -183,6 +188,98 @@ static void test_seal_pieces_parallel(void **state)
 	bf_textstore_free(&ts);
 }
 
+/* Seals in a row without a sync between them, as the corpus makes them
+ * (the writes run in the background, each led by the last one's partial
+ * block), then a sync, then more: every text reads back.  In dir, when it
+ * exists (/dev/shm is tmpfs, which refuses O_DIRECT: the page-cache
+ * path). */
+static void seal_rounds_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	closedir(d);
+	assert_int_equal(setenv("TMPDIR", dir, 1), 0);
+	enum { N = 30000, ROUNDS = 6 };
+	bf_textstore_t ts;
+	assert_int_equal(bf_textstore_init(&ts, 1), BF_OK);
+	uint64_t *at = malloc(N * sizeof *at);
+	bf_text_piece_t *p = malloc(N * sizeof *p);
+	char buf[4096];
+	assert_non_null(at);
+	assert_non_null(p);
+	size_t i = 0;
+	for (int r = 0; r < ROUNDS; r++) {
+		size_t hi = (size_t)N * (r + 1) / ROUNDS, k = 0;
+		uint64_t first = ts.open_first;
+		for (; i < hi; i++) {
+			size_t n = make_text(i, buf);
+			uint64_t off;
+			assert_int_equal(bf_textstore_append(&ts, buf, n, &off), BF_OK);
+			p[k] = (bf_text_piece_t){ off - first, n + 1 };
+			at[i] = off; /* all kept, in order: offsets stay */
+			k++;
+		}
+		assert_int_equal(bf_textstore_seal_pieces(&ts, p, k, 2), BF_OK);
+		if (r == ROUNDS / 2) { /* a sync in the middle, then more seals */
+			assert_int_equal(bf_textstore_sync(&ts), BF_OK);
+			for (size_t j = 0; j < i; j += 97) {
+				make_text(j, buf);
+				assert_string_equal(bf_textstore_get(&ts, at[j]), buf);
+			}
+		}
+	}
+	assert_int_equal(bf_textstore_sync(&ts), BF_OK);
+	assert_int_equal(ts.spilled_bytes, ts.open_first);
+	for (size_t j = 0; j < N; j++) {
+		make_text(j, buf);
+		assert_string_equal(bf_textstore_get(&ts, at[j]), buf);
+	}
+	free(at);
+	free(p);
+	bf_textstore_free(&ts);
+	unsetenv("TMPDIR");
+}
+
+static void test_seal_rounds(void **state)
+{
+	(void)state;
+	seal_rounds_in("/tmp");
+	seal_rounds_in("/dev/shm");
+}
+
+/* A write that fails in the background (the file size limit stands in
+ * for a full disk) fails the next seal with BF_EIO, and says why: no
+ * seal is lost without an error. */
+static void test_background_write_fails(void **state)
+{
+	(void)state;
+	struct rlimit old, lim;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 64 << 10;
+	void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	bf_textstore_t ts;
+	assert_int_equal(bf_textstore_init(&ts, 1), BF_OK);
+	char buf[4096];
+	bf_status_t st = BF_OK;
+	for (size_t i = 0; i < 20000 && st == BF_OK; i++) {
+		uint64_t off;
+		size_t n = make_text(i, buf);
+		assert_int_equal(bf_textstore_append(&ts, buf, n, &off), BF_OK);
+		if (i % 1000 == 999) {
+			bf_text_piece_t one = { 0, ts.open_len };
+			st = bf_textstore_seal_pieces(&ts, &one, 1, 1);
+		}
+	}
+	assert_int_equal(st, BF_EIO); /* a seal said so, before any sync */
+	assert_int_equal(ts.spill_errno, EFBIG);
+	bf_textstore_free(&ts);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, was);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +288,8 @@ int main(void)
 		cmocka_unit_test(test_spill_leaves_nothing),
 		cmocka_unit_test(test_spill_dir_missing),
 		cmocka_unit_test(test_seal_pieces_parallel),
+		cmocka_unit_test(test_seal_rounds),
+		cmocka_unit_test(test_background_write_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
