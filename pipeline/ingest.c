@@ -623,15 +623,18 @@ static int jb_flush(ingest_t *st, const char *file)
 	         BF_INGEST_MAX_RECORD);
 	int rc = 0;
 	for (size_t i = 0; i < jb->n && rc == 0; i++) {
+		if (jb->status[i] == LINE_OK) { /* "FILE:LINE" only for a skip: it
+		                                   was 3 % of the reader's time */
+			rc = jsonl_deliver(st, &jb->rec[i], file, jb->line[i], jb->repaired[i]);
+			continue;
+		}
 		const char *where = where_line(st, file, jb->line[i]);
 		if (jb->status[i] == LINE_BAD_UTF8)
 			skip(st, BF_SKIP_UTF8, where, "more than a quarter of the bytes are not UTF-8");
 		else if (jb->status[i] == LINE_TOO_LONG)
 			skip(st, BF_SKIP_TOO_LONG, where, too_long);
-		else if (jb->status[i] == LINE_BAD_JSON)
-			skip(st, BF_SKIP_JSON, where, jb->err[i]);
 		else
-			rc = jsonl_deliver(st, &jb->rec[i], file, jb->line[i], jb->repaired[i]);
+			skip(st, BF_SKIP_JSON, where, jb->err[i]);
 	}
 	jb->n = 0;
 	jb->bytes.len = 0;
