@@ -182,7 +182,9 @@ static int cmp_bk(const void *pa, const void *pb)
 }
 
 enum { KEY_RANDOM, KEY_POOL, KEY_LOWBYTE, KEY_HIGHBYTE, KEY_EQUAL, N_KEYKIND };
-enum { ID_ASC, ID_PERM, ID_DUP, ID_DESC, N_IDKIND };
+/* ID_RUNS: two ascending runs (evens, then odds), so that each half,
+ * as two threads part the keys, ascends and only the seam does not */
+enum { ID_ASC, ID_PERM, ID_DUP, ID_DESC, ID_RUNS, N_IDKIND };
 
 static void test_bandkey_sort(void **state)
 {
@@ -213,6 +215,7 @@ static void test_bandkey_sort(void **state)
 					k[i].id = ik == ID_ASC ? (uint32_t)(i * 3)
 					        : ik == ID_DESC ? (uint32_t)(n - i)
 					        : ik == ID_DUP ? (uint32_t)(bf_test_rand(&rng) % 5) << 24
+					        : ik == ID_RUNS ? (uint32_t)(i < n / 2 ? 2 * i : 2 * (i - n / 2) + 1)
 					        : (uint32_t)i;
 					k[i].pad_ = 0;
 				}
