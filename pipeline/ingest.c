@@ -42,6 +42,8 @@
 #include <zstd.h>
 
 #define CHUNK_LEN ((size_t)1 << 20)  /* bytes per read(2) and per decode */
+#define READ_AHEAD ((uint64_t)128 << 20)    /* bytes asked for ahead of a read */
+#define READ_AHEAD_STEP ((uint64_t)16 << 20) /* bytes per request */
 #define SNIFF_LEN ((size_t)64 << 10) /* leading bytes checked for NUL */
 /* Largest zstd window accepted (log2 bytes): files made with --long=N up to
  * 31 decode.  The default limit (27) would refuse --long=28 and above. */
@@ -79,6 +81,8 @@ typedef struct {
 	ZSTD_DCtx *dctx;
 	ZSTD_inBuffer in;  /* raw bytes read and not consumed yet */
 	uint64_t in_off;   /* file offset of in.src[0] */
+	uint64_t read_at;  /* bytes read(2) so far: the file offset */
+	uint64_t ahead;    /* file offset up to which reading ahead was asked */
 	unsigned char *raw;
 } src_t;
 
@@ -308,12 +312,35 @@ static void src_init(src_t *s, int fd, unsigned char *raw, ZSTD_DCtx *dctx)
 	ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only); /* keeps windowLogMax */
 }
 
-static ssize_t read_retry(int fd, void *buf, size_t cap)
+/* Asks the kernel to read up to READ_AHEAD bytes past file offset at, a
+ * READ_AHEAD_STEP at a time, once a file is past its first CHUNK_LEN (a
+ * directory of small files asks nothing).  Why: its own read-ahead left
+ * the reader waiting for the disk 0.3-0.7 s of a 1 GB -j2 run that found
+ * the dump out of the page cache (0.04 s with this), and a worker waits
+ * for the reader.  A hint only (a pipe refuses it). */
+static void src_read_ahead(src_t *s, uint64_t at)
 {
+	if (at < CHUNK_LEN)
+		return;
+	if (s->ahead < at)
+		s->ahead = at;
+	while (s->ahead < at + READ_AHEAD) {
+		(void)posix_fadvise(s->fd, (off_t)s->ahead, (off_t)READ_AHEAD_STEP,
+		                    POSIX_FADV_WILLNEED);
+		s->ahead += READ_AHEAD_STEP;
+	}
+}
+
+/* read(2) of the source, after the hint to read ahead. */
+static ssize_t src_read_fd(src_t *s, void *buf, size_t cap)
+{
+	src_read_ahead(s, s->read_at);
 	ssize_t n;
 	do
-		n = read(fd, buf, cap);
+		n = read(s->fd, buf, cap);
 	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		s->read_at += (uint64_t)n;
 	return n;
 }
 
@@ -325,7 +352,7 @@ static void src_sniff(src_t *s)
 	static const unsigned char magic[4] = { 0x28, 0xB5, 0x2F, 0xFD };
 	size_t have = 0;
 	while (have < sizeof magic) { /* a pipe may deliver 1 byte at a time */
-		ssize_t n = read_retry(s->fd, s->raw + have, CHUNK_LEN - have);
+		ssize_t n = src_read_fd(s, s->raw + have, CHUNK_LEN - have);
 		if (n <= 0) {
 			s->err = n < 0 ? errno : 0;
 			s->eof = n == 0;
@@ -344,7 +371,7 @@ static bool src_fill_raw(src_t *s)
 		return false;
 	s->in_off += s->in.size;
 	s->in.size = s->in.pos = 0;
-	ssize_t n = read_retry(s->fd, s->raw, CHUNK_LEN);
+	ssize_t n = src_read_fd(s, s->raw, CHUNK_LEN);
 	if (n < 0)
 		s->err = errno;
 	else if (n == 0)
@@ -367,7 +394,7 @@ static ssize_t src_read_plain(src_t *s, void *out, size_t cap)
 		return 0;
 	if (s->err)
 		return -1;
-	ssize_t n = read_retry(s->fd, out, cap);
+	ssize_t n = src_read_fd(s, out, cap);
 	if (n < 0)
 		s->err = errno;
 	else if (n == 0)
