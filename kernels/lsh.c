@@ -314,11 +314,6 @@ static inline unsigned top_digit(const bf_bandkey_t *k)
 	return (unsigned)(k->key >> (64 - BF_TOP_BITS));
 }
 
-/* Parallel form: one stable scatter by the top digit (each thread counts
- * and moves one fixed slice; slice t's entries go after slice t-1's in
- * every bucket, so the order is the serial one), then the buckets are
- * sorted independently (sort_below).  The result is the same bytes as
- * bf_bandkey_sort at any thread count. */
 /* The parallel sort's team, nt threads (pos: nt zeroed histograms; asc:
  * nt flags).  The ids must ascend (the stable order the parts rely on):
  * checked in the histogram pass, each thread its part and the key before
@@ -366,6 +361,11 @@ static bool sort_team(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp, int nt,
 	return all_asc;
 }
 
+/* Parallel form: one stable scatter by the top digit (each thread counts
+ * and moves one fixed slice; slice t's entries go after slice t-1's in
+ * every bucket, so the order is the serial one), then the buckets are
+ * sorted independently (sort_below).  The result is the same bytes as
+ * bf_bandkey_sort at any thread count. */
 void bf_bandkey_sort_mt(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp, int n_threads)
 {
 	int nt = n_threads > BF_SORT_MAX_THREADS ? BF_SORT_MAX_THREADS : n_threads;

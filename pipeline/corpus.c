@@ -1,9 +1,9 @@
 /* corpus.c - ingest + segmentation into the corpus, in input order.
  *
  * Records from bf_ingest_run() are copied into a batch; a full batch is
- * segmented in parallel (one bf_segment_t per thread, one result slot per
- * article) and appended to the corpus sequentially in input order, so the
- * corpus does not depend on the thread count.  Batches are cut by bytes, not
+ * segmented in parallel (one bf_segment_t and one output buffer per
+ * thread) and appended to the corpus in input order, so the corpus does
+ * not depend on the thread count.  Batches are cut by bytes, not
  * by thread count. */
 #include "bf_array.h"
 #include "bf_corpus.h"
@@ -586,9 +586,9 @@ static void place_own(bf_corpus_t *c, size_t s0, size_t lo, size_t hi, bf_text_p
 /* Sends the batch's sentences [s0, n_sent) to the spill file: those with
  * a text of their own get places after the texts already spilled, in
  * sentence order; the others take their representative's (an own text,
- * earlier).  Three
- * parallel passes over fixed chunks, then parallel writes.  Returns
- * BF_OK, BF_ENOMEM or BF_EIO. */
+ * earlier).  Three parallel passes over fixed chunks, then the texts are
+ * copied out in parallel and written by the store's writer thread.
+ * Returns BF_OK, BF_ENOMEM or BF_EIO. */
 static bf_status_t spill_batch(bf_corpus_t *c, size_t s0, int nt)
 {
 	size_t n = c->n_sent - s0, n_ch = (n + SPILL_CHUNK - 1) / SPILL_CHUNK;

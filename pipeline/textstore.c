@@ -81,32 +81,35 @@ bf_status_t bf_textstore_append(bf_textstore_t *ts, const char *s, size_t len,
 }
 
 /* The spill file, made and unlinked on first use: $TMPDIR, else /tmp. */
-static bool writer_start(bf_textstore_t *ts);
+static bf_status_t writer_start(bf_textstore_t *ts);
 
-static bool spill_open(bf_textstore_t *ts)
+/* Makes the spill file and its writer.  BF_EIO (spill_errno set) when no
+ * file can be made, BF_ENOMEM when memory or a thread is lacking. */
+static bf_status_t spill_open(bf_textstore_t *ts)
 {
 	const char *dir = getenv("TMPDIR");
 	ts->spill_dir = dir && *dir ? dir : "/tmp";
 	size_t n = strlen(ts->spill_dir);
 	char *path = malloc(n + sizeof SPILL_NAME);
-	if (!path) {
-		ts->spill_errno = ENOMEM;
-		return false;
-	}
+	if (!path)
+		return BF_ENOMEM;
 	memcpy(path, ts->spill_dir, n);
 	memcpy(path + n, SPILL_NAME, sizeof SPILL_NAME);
 	ts->fd = mkstemp(path);
-	if (ts->fd >= 0)
-		unlink(path); /* the open descriptor keeps it until the run ends */
-	free(path);
-	if (ts->fd >= 0 && !writer_start(ts)) {
-		close(ts->fd);
-		ts->fd = -1;
-	}
-	ts->have_fd = ts->fd >= 0;
-	if (!ts->have_fd)
+	if (ts->fd < 0) {
 		ts->spill_errno = errno;
-	return ts->have_fd;
+		free(path);
+		return BF_EIO;
+	}
+	unlink(path); /* the open descriptor keeps it until the run ends */
+	free(path);
+	bf_status_t st = writer_start(ts);
+	if (st != BF_OK) {
+		close(ts->fd);
+		return st;
+	}
+	ts->have_fd = true;
+	return BF_OK;
 }
 
 /* Writes buf[0..n) at file offset at, whole. */
@@ -177,14 +180,16 @@ static bool add_blocks(bf_textstore_t *ts, const bf_text_piece_t *p, size_t n)
  * lock, where the waiting thread spins (0.5 s of CPU at -j2 in perf).
  * Direct writes from an aligned buffer take almost no CPU (dd: 480 MB in
  * 0.2 s, 0.04 s of it CPU), and on a thread of their own they overlap the
- * next batch.  Where O_DIRECT is refused (tmpfs), the same thread writes
- * through the page cache.
+ * next batch.  Where O_DIRECT is refused (some file systems; tmpfs before
+ * Linux 6.6), or a direct write fails with EINVAL, the same thread writes
+ * through the page cache.  After bf_textstore_sync() the file stays
+ * without O_DIRECT, for reads and for any later seal.
  *
  * Direct I/O wants the buffer, the file offset and the length aligned to
- * the device's block: every write starts at a multiple of SPILL_ALIGN and,
- * but for the padded one of bf_textstore_sync(), has a multiple of it for
- * length.  The bytes past the last whole block (the carry) stay in memory
- * and lead the next write. */
+ * the device's block: every write starts at a multiple of SPILL_ALIGN and
+ * is a multiple of it long (sync's is the carry padded to one block).
+ * The bytes past the last whole block (the carry) stay in memory and lead
+ * the next write. */
 
 struct bf_text_writer {
 	pthread_t th;
@@ -199,6 +204,7 @@ struct bf_text_writer {
 	bool quit;
 	bool direct;        /* fd is O_DIRECT */
 	int err;            /* errno of the first failed write, 0 none */
+	int fd;             /* the spill file (the store's) */
 	char *carry;        /* SPILL_ALIGN bytes; carry_len in use */
 	size_t carry_len;
 };
@@ -220,8 +226,7 @@ static bool write_job(int fd, bool *direct, const char *buf, size_t n, uint64_t 
 
 static void *writer_main(void *arg)
 {
-	bf_textstore_t *ts = arg;
-	bf_text_writer_t *w = ts->w;
+	bf_text_writer_t *w = arg;
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (w->busy < 0 && !w->quit)
@@ -233,7 +238,7 @@ static void *writer_main(void *arg)
 		uint64_t at = w->at;
 		bool direct = w->direct;
 		pthread_mutex_unlock(&w->mu);
-		bool ok = write_job(ts->fd, &direct, buf, len, at);
+		bool ok = write_job(w->fd, &direct, buf, len, at);
 		int e = errno;
 		pthread_mutex_lock(&w->mu);
 		w->direct = direct;
@@ -259,34 +264,31 @@ static int writer_wait(bf_text_writer_t *w)
 }
 
 /* Starts the writer of ts's spill file (made already), O_DIRECT if the
- * file system takes it.  False with errno set. */
-static bool writer_start(bf_textstore_t *ts)
+ * file system takes it.  BF_ENOMEM when memory or a thread is lacking. */
+static bf_status_t writer_start(bf_textstore_t *ts)
 {
 	bf_text_writer_t *w = calloc(1, sizeof *w);
 	if (!w)
-		return false;
+		return BF_ENOMEM;
 	if (posix_memalign((void **)&w->carry, SPILL_ALIGN, SPILL_ALIGN) != 0) {
 		free(w);
-		errno = ENOMEM;
-		return false;
+		return BF_ENOMEM;
 	}
 	w->busy = -1;
-	int fl = fcntl(ts->fd, F_GETFL);
-	w->direct = fl >= 0 && fcntl(ts->fd, F_SETFL, fl | O_DIRECT) == 0;
+	w->fd = ts->fd;
+	int fl = fcntl(w->fd, F_GETFL);
+	w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
-	ts->w = w;
-	int e = pthread_create(&w->th, NULL, writer_main, ts);
-	if (e != 0) {
-		ts->w = NULL;
+	if (pthread_create(&w->th, NULL, writer_main, w) != 0) {
 		pthread_cond_destroy(&w->cv);
 		pthread_mutex_destroy(&w->mu);
 		free(w->carry);
 		free(w);
-		errno = e;
-		return false;
+		return BF_ENOMEM;
 	}
-	return true;
+	ts->w = w;
+	return BF_OK;
 }
 
 /* Lets the write in flight end, then stops and frees the writer. */
@@ -352,24 +354,23 @@ static void gather(const bf_textstore_t *ts, const bf_text_piece_t *p, size_t n,
 
 /* Hands the writer the pieces p[0..n) (bytes in all), led by the carry:
  * the whole blocks are written while the caller goes on, the rest becomes
- * the new carry.  False with errno set. */
-static bool writer_put(bf_textstore_t *ts, const bf_text_piece_t *p, size_t n,
-                       uint64_t bytes, int n_threads)
+ * the new carry.  BF_ENOMEM, or BF_EIO (spill_errno set) when an earlier
+ * write failed. */
+static bf_status_t writer_put(bf_textstore_t *ts, const bf_text_piece_t *p, size_t n,
+                              uint64_t bytes, int n_threads)
 {
 	bf_text_writer_t *w = ts->w;
 	int k = w->fill; /* free: its last write ended before the other began */
 	size_t c = w->carry_len, full = c + (size_t)bytes;
-	if (!stage_room(w, k, full)) {
-		errno = ENOMEM;
-		return false;
-	}
+	if (!stage_room(w, k, full))
+		return BF_ENOMEM;
 	memcpy(w->buf[k], w->carry, c);
 	gather(ts, p, n, n_threads, w->buf[k] + c);
 	size_t whole = full / SPILL_ALIGN * SPILL_ALIGN;
 	int e = writer_wait(w);
 	if (e) {
-		errno = e;
-		return false;
+		ts->spill_errno = e;
+		return BF_EIO;
 	}
 	w->carry_len = full - whole;
 	memcpy(w->carry, w->buf[k] + whole, w->carry_len);
@@ -382,7 +383,7 @@ static bool writer_put(bf_textstore_t *ts, const bf_text_piece_t *p, size_t n,
 		pthread_mutex_unlock(&w->mu);
 		w->fill = 1 - k;
 	}
-	return true;
+	return BF_OK;
 }
 
 bf_status_t bf_textstore_seal_pieces(bf_textstore_t *ts, const bf_text_piece_t *p,
@@ -392,20 +393,19 @@ bf_status_t bf_textstore_seal_pieces(bf_textstore_t *ts, const bf_text_piece_t *
 		ts->open_len = 0;
 		return BF_OK;
 	}
-	if (!ts->have_fd && !spill_open(ts))
-		return BF_EIO;
+	bf_status_t st = ts->have_fd ? BF_OK : spill_open(ts);
+	if (st != BF_OK)
+		return st;
 	size_t n_blk = ts->n_blk;
 	if (!add_blocks(ts, p, n)) {
 		ts->n_blk = n_blk;
 		return BF_ENOMEM;
 	}
 	uint64_t bytes = ts->blk_first[ts->n_blk] - ts->open_first;
-	if (!writer_put(ts, p, n, bytes, n_threads)) {
+	st = writer_put(ts, p, n, bytes, n_threads);
+	if (st != BF_OK) {
 		ts->n_blk = n_blk;
-		if (errno == ENOMEM)
-			return BF_ENOMEM;
-		ts->spill_errno = errno;
-		return BF_EIO;
+		return st;
 	}
 	ts->spilled_bytes += bytes;
 	ts->open_first += bytes;
@@ -429,10 +429,14 @@ bf_status_t bf_textstore_sync(bf_textstore_t *ts)
 		ok = write_job(ts->fd, &w->direct, w->carry, SPILL_ALIGN, ts->open_first - c);
 		e = errno;
 	}
-	/* reads go through the page cache; the stage buffers go */
-	int fl = fcntl(ts->fd, F_GETFL);
-	if (ok && w->direct && fl >= 0 && fcntl(ts->fd, F_SETFL, fl & ~O_DIRECT) == 0)
-		w->direct = false;
+	/* reads go through the page cache (direct reads would want aligned
+	 * buffers); the stage buffers go */
+	if (ok && w->direct) {
+		int fl = fcntl(ts->fd, F_GETFL);
+		ok = fl >= 0 && fcntl(ts->fd, F_SETFL, fl & ~O_DIRECT) == 0;
+		e = errno;
+		w->direct = !ok;
+	}
 	for (int k = 0; k < 2; k++) {
 		free(w->buf[k]);
 		w->buf[k] = NULL;
@@ -563,6 +567,8 @@ bf_status_t bf_textstore_unpack(bf_textstore_t *ts)
 	bf_status_t st = bf_textstore_sync(ts);
 	if (st != BF_OK)
 		return st;
+	if (ts->w) /* texts sealed later go to the file from offset 0 again */
+		ts->w->carry_len = 0;
 	size_t total = (size_t)(ts->open_first + ts->open_len);
 	char *all = malloc(total ? total : 1);
 	if (!all)

@@ -30,6 +30,17 @@ static size_t make_text(size_t i, char *buf)
 	return n;
 }
 
+/* Texts 0, step, 2 step, ... below n read back as make_text made them,
+ * text i at offset off[i]. */
+static void assert_texts(const bf_textstore_t *ts, const uint64_t *off, size_t n, size_t step)
+{
+	char want[4096];
+	for (size_t i = 0; i < n; i += step) {
+		make_text(i, want);
+		assert_string_equal(bf_textstore_get(ts, off[i]), want);
+	}
+}
+
 static void test_roundtrip(void **state)
 {
 	(void)state;
@@ -58,10 +69,7 @@ static void test_roundtrip(void **state)
 	}
 	assert_int_equal(bf_textstore_unpack(&ts), BF_OK);
 	assert_int_equal(ts.n_blk, 0);
-	for (size_t i = 0; i < N_TEXTS; i++) {
-		make_text(i, got_text);
-		assert_string_equal(bf_textstore_get(&ts, off[i]), got_text);
-	}
+	assert_texts(&ts, off, N_TEXTS, 1);
 	free(off);
 	bf_textstore_free(&ts);
 }
@@ -130,9 +138,8 @@ static void test_spill_dir_missing(void **state)
 }
 
 /* A gathered seal written by 3 threads at once: 24,000 pieces (ranges of
- * several thousand each), every fourth text dropped, one text bigger than
- * a write buffer; each kept text reads back at its new offset, before and
- * after unpack. */
+ * several thousand each), every fourth text dropped, one 3 MiB text;
+ * each kept text reads back at its new offset, before and after unpack. */
 static void test_seal_pieces_parallel(void **state)
 {
 	(void)state;
@@ -191,8 +198,8 @@ static void test_seal_pieces_parallel(void **state)
 /* Seals in a row without a sync between them, as the corpus makes them
  * (the writes run in the background, each led by the last one's partial
  * block), then a sync, then more: every text reads back.  In dir, when it
- * exists (/dev/shm is tmpfs, which refuses O_DIRECT: the page-cache
- * path). */
+ * exists (/dev/shm is tmpfs: before Linux 6.6 it refuses O_DIRECT, and
+ * the page-cache path runs). */
 static void seal_rounds_in(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -223,18 +230,12 @@ static void seal_rounds_in(const char *dir)
 		assert_int_equal(bf_textstore_seal_pieces(&ts, p, k, 2), BF_OK);
 		if (r == ROUNDS / 2) { /* a sync in the middle, then more seals */
 			assert_int_equal(bf_textstore_sync(&ts), BF_OK);
-			for (size_t j = 0; j < i; j += 97) {
-				make_text(j, buf);
-				assert_string_equal(bf_textstore_get(&ts, at[j]), buf);
-			}
+			assert_texts(&ts, at, i, 97);
 		}
 	}
 	assert_int_equal(bf_textstore_sync(&ts), BF_OK);
 	assert_int_equal(ts.spilled_bytes, ts.open_first);
-	for (size_t j = 0; j < N; j++) {
-		make_text(j, buf);
-		assert_string_equal(bf_textstore_get(&ts, at[j]), buf);
-	}
+	assert_texts(&ts, at, N, 1);
 	free(at);
 	free(p);
 	bf_textstore_free(&ts);
@@ -248,17 +249,81 @@ static void test_seal_rounds(void **state)
 	seal_rounds_in("/dev/shm");
 }
 
+/* Back-to-back seals with nothing between them (the second stage buffer
+ * is filled while the first is still being written), of mixed sizes,
+ * some under a block, a sync in the middle: every text reads back. */
+static void test_seals_back_to_back(void **state)
+{
+	(void)state;
+	enum { N = 6000 };
+	bf_textstore_t ts;
+	assert_int_equal(bf_textstore_init(&ts, 1), BF_OK);
+	uint64_t *at = malloc(N * sizeof *at);
+	char buf[4096];
+	assert_non_null(at);
+	size_t i = 0;
+	for (int r = 0; i < N; r++) {
+		size_t k = 1 + (size_t)r % 97; /* texts in this seal */
+		uint64_t first = ts.open_first;
+		for (size_t j = 0; j < k && i < N; j++, i++)
+			assert_int_equal(bf_textstore_append(&ts, buf, make_text(i, buf), &at[i]), BF_OK);
+		bf_text_piece_t all = { 0, ts.open_first + ts.open_len - first };
+		assert_int_equal(bf_textstore_seal_pieces(&ts, &all, 1, 1), BF_OK);
+		if (r == 100)
+			assert_int_equal(bf_textstore_sync(&ts), BF_OK);
+	}
+	assert_int_equal(bf_textstore_sync(&ts), BF_OK);
+	assert_texts(&ts, at, N, 1);
+	free(at);
+	bf_textstore_free(&ts);
+}
+
+/* Texts sealed after an unpack (which takes every text back into memory)
+ * go to the file again and read back; the first seal is not a whole
+ * block, so its partial block must not lead the later ones. */
+static void test_seal_after_unpack(void **state)
+{
+	(void)state;
+	bf_textstore_t ts;
+	assert_int_equal(bf_textstore_init(&ts, 1), BF_OK);
+	uint64_t a, b, c;
+	assert_int_equal(bf_textstore_append(&ts, "hello", 5, &a), BF_OK);
+	assert_int_equal(bf_textstore_seal(&ts), BF_OK);
+	assert_int_equal(bf_textstore_unpack(&ts), BF_OK);
+	assert_int_equal(bf_textstore_append(&ts, "world", 5, &b), BF_OK);
+	assert_int_equal(bf_textstore_seal(&ts), BF_OK);
+	assert_int_equal(bf_textstore_append(&ts, "again", 5, &c), BF_OK);
+	assert_int_equal(bf_textstore_seal(&ts), BF_OK);
+	assert_string_equal(bf_textstore_get(&ts, a), "hello");
+	assert_string_equal(bf_textstore_get(&ts, b), "world");
+	assert_string_equal(bf_textstore_get(&ts, c), "again");
+	bf_textstore_free(&ts);
+}
+
+/* The file size limit and SIGXFSZ as they were, whatever the test did. */
+static struct rlimit fsize_was;
+static void (*xfsz_was)(int);
+static int fsize_save(void **state)
+{
+	(void)state;
+	xfsz_was = signal(SIGXFSZ, SIG_IGN);
+	return getrlimit(RLIMIT_FSIZE, &fsize_was);
+}
+static int fsize_restore(void **state)
+{
+	(void)state;
+	signal(SIGXFSZ, xfsz_was);
+	return setrlimit(RLIMIT_FSIZE, &fsize_was);
+}
+
 /* A write that fails in the background (the file size limit stands in
  * for a full disk) fails the next seal with BF_EIO, and says why: no
  * seal is lost without an error. */
 static void test_background_write_fails(void **state)
 {
 	(void)state;
-	struct rlimit old, lim;
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-	lim = old;
+	struct rlimit lim = fsize_was;
 	lim.rlim_cur = 64 << 10;
-	void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
 	bf_textstore_t ts;
 	assert_int_equal(bf_textstore_init(&ts, 1), BF_OK);
@@ -276,8 +341,6 @@ static void test_background_write_fails(void **state)
 	assert_int_equal(st, BF_EIO); /* a seal said so, before any sync */
 	assert_int_equal(ts.spill_errno, EFBIG);
 	bf_textstore_free(&ts);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, was);
 }
 
 int main(void)
@@ -289,7 +352,10 @@ int main(void)
 		cmocka_unit_test(test_spill_dir_missing),
 		cmocka_unit_test(test_seal_pieces_parallel),
 		cmocka_unit_test(test_seal_rounds),
-		cmocka_unit_test(test_background_write_fails),
+		cmocka_unit_test(test_seals_back_to_back),
+		cmocka_unit_test(test_seal_after_unpack),
+		cmocka_unit_test_setup_teardown(test_background_write_fails, fsize_save,
+		                                fsize_restore),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
