@@ -93,14 +93,6 @@ static bool node_bigrams(bf_concepts_t *cs, const bf_ranked_t *r,
 		ord[i] = (uint64_t)r->node[i].sent << 32 | i;
 	if (ok)
 		qsort(ord, n, sizeof *ord, cmp_u64);
-	/* the blocks asked for at once: read one by one from a disk they
-	 * were 0.2 s of the 1 GB run (the spill file skips the page cache) */
-	uint64_t *at = ok ? malloc((n ? n : 1) * sizeof *at) : NULL;
-	for (size_t k = 0; at && k < n; k++)
-		at[k] = c->sent[ord[k] >> 32].text;
-	if (at)
-		bf_textstore_prefetch(&c->ts, at, n);
-	free(at);
 	for (size_t k = 0; ok && k < n; k++) {
 		uint32_t s = (uint32_t)(ord[k] >> 32), i = (uint32_t)ord[k];
 		const char *t = bf_sent_text(c, s);
@@ -155,6 +147,17 @@ static bool count_df(bf_concepts_t *cs, uint32_t story, const bf_corpus_t *c,
 	}
 	free(last);
 	return true;
+}
+
+void bf_concepts_prefetch(const bf_ranked_t *r, const bf_corpus_t *c)
+{
+	uint64_t *at = malloc((r->n ? r->n : 1) * sizeof *at);
+	if (!at)
+		return; /* a hint only */
+	for (size_t i = 0; i < r->n; i++)
+		at[i] = c->sent[r->node[i].sent].text;
+	bf_textstore_prefetch(&c->ts, at, r->n);
+	free(at);
 }
 
 bf_status_t bf_concepts_build(bf_concepts_t *cs, const bf_ranked_t *r,

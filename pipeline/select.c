@@ -239,13 +239,22 @@ static bool fill_budget(story_state_t *ss, size_t ns, const bf_corpus_t *c,
 }
 
 /* Ranks story i and prepares its selection state. */
-static bool prepare_story(story_state_t *ss, uint32_t i, const bf_corpus_t *c,
-                          const bf_features_t *f, const bf_dedup_t *d,
-                          const bf_stories_t *st)
+/* Story i ranked, its title picked, its nodes' texts asked for. */
+static bool rank_story(story_state_t *ss, uint32_t i, const bf_corpus_t *c,
+                       const bf_features_t *f, const bf_dedup_t *d,
+                       const bf_stories_t *st)
 {
 	if (bf_rank_story(&ss->r, i, c, f, d, st) != BF_OK)
 		return false;
 	ss->out->title_art = pick_title(&ss->r, i, c, d, st);
+	bf_concepts_prefetch(&ss->r, c);
+	return true;
+}
+
+/* Story i's concepts (from its nodes' texts) and selection state. */
+static bool prepare_story(story_state_t *ss, uint32_t i, const bf_corpus_t *c,
+                          const bf_dedup_t *d, const bf_stories_t *st)
+{
 	if (bf_concepts_build(&ss->cs, &ss->r, i, c, d, st) != BF_OK)
 		return false;
 	size_t nc = ss->cs.n_concept;
@@ -273,14 +282,18 @@ bf_status_t bf_select_run(bf_briefing_t *b, const bf_corpus_t *c,
 	uint32_t *chosen = malloc(((size_t)o->max_words + 1) * sizeof *chosen);
 	bool ok = ss && b->st && chosen;
 	int nt = o->n_threads > 0 ? o->n_threads : 1;
+	/* every story ranked before any reads its texts: the reads asked for
+	 * by the first ones come in while the others are ranked */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) reduction(&& : ok) if (ns > 1)
 	for (long i = 0; i < (long)(ok ? ns : 0); i++) { /* if() does not skip */
 		ss[i].out = &b->st[i];
 		b->st[i].story = (uint32_t)i;
 		b->st[i].title_art = UINT32_MAX;
-		bool ready = prepare_story(&ss[i], (uint32_t)i, c, f, d, st);
-		ok = ready && ok;
+		ok = rank_story(&ss[i], (uint32_t)i, c, f, d, st) && ok;
 	}
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) reduction(&& : ok) if (ns > 1)
+	for (long i = 0; i < (long)(ok ? ns : 0); i++)
+		ok = prepare_story(&ss[i], (uint32_t)i, c, d, st) && ok;
 	ok = ok && fill_budget(ss, ns, c, f, o, chosen, &b->n_words);
 	/* keep stories that got a sentence, in rank order, sentences in
 	 * reading order */
