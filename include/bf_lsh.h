@@ -50,7 +50,8 @@ void bf_lsh_band_keys(const uint32_t *sigs, size_t n, uint32_t n_perm,
 void bf_bandkey_sort(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp);
 
 /* The same order (the same bytes) with up to n_threads threads (OpenMP);
- * allocates two small tables, and sorts on one thread if that fails. */
+ * allocates a small table of counts (bf_scatter_run), and sorts on one
+ * thread if that fails. */
 void bf_bandkey_sort_mt(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp, int n_threads);
 
 #endif

@@ -1,7 +1,8 @@
-/* bf_scatter.h - the offsets of a parallel, stable counting scatter
- * (kernel helper of the parallel sorts in kernels/).
+/* bf_scatter.h - a parallel, stable counting scatter (bf_scatter_run) and
+ * its offsets (bf_scatter_offsets), for the parallel sorts in kernels/ and
+ * the pipeline's lists by cluster, article and group.
  *
- * Each of tn threads counts the items of its fixed slice per bucket into
+ * Each of tn threads counts the items of its slice per bucket into
  * its row of cnt (tn rows of n_buckets); this turns the counts into where
  * each thread writes in each bucket: bucket d holds thread 0's items, then
  * thread 1's, ..., so the scatter keeps the serial order at any thread

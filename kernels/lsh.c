@@ -314,73 +314,70 @@ static inline unsigned top_digit(const bf_bandkey_t *k)
 	return (unsigned)(k->key >> (64 - BF_TOP_BITS));
 }
 
-/* The parallel sort's team, nt threads (pos: nt zeroed histograms; asc:
- * nt flags).  The ids must ascend (the stable order the parts rely on):
- * checked in the histogram pass, each thread its part and the key before
- * it (a serial check was 30 ms of one thread on the 1 GB dump).  Returns
- * false, keys untouched, when they do not. */
-static bool sort_team(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp, int nt,
-                      size_t (*pos)[BF_TOP_BUCKETS], size_t *first, bool *asc)
+/* The parallel sort's scatter by the top digit, as bf_scatter_run
+ * callbacks.  The ids must ascend (the stable order the parts rely on):
+ * each slice checks its keys and the key before it while it counts (a
+ * serial check was 30 ms of one thread on the 1 GB dump), and room()
+ * stops the scatter when one did not. */
+typedef struct {
+	const bf_bandkey_t *keys;
+	bf_bandkey_t *tmp;
+	bool asc; /* cleared by a slice whose ids do not ascend */
+} top_scatter_t;
+
+static void top_count(void *ctx, size_t lo, size_t hi, size_t *row)
 {
-	bool all_asc = true;
-#pragma omp parallel num_threads(nt)
-	{
-		int t = omp_get_thread_num(), tn = omp_get_num_threads();
-		size_t lo = n * (size_t)t / (size_t)tn, hi = n * (size_t)(t + 1) / (size_t)tn;
-		bool up = lo == 0 || lo >= hi || keys[lo - 1].id < keys[lo].id;
-		for (size_t i = lo; i < hi; i++) {
-			pos[t][top_digit(&keys[i])]++;
-			up &= i == lo || keys[i - 1].id < keys[i].id;
-		}
-		asc[t] = up;
-#pragma omp barrier
-#pragma omp single
-		{
-			for (int u = 0; u < tn; u++)
-				all_asc = all_asc && asc[u];
-			if (all_asc)
-				bf_scatter_offsets(&pos[0][0], tn, BF_TOP_BUCKETS, first);
-		}
-		if (all_asc) { /* the same for every thread, after the single */
-			for (size_t i = lo; i < hi; i++)
-				tmp[pos[t][top_digit(&keys[i])]++] = keys[i];
-#pragma omp barrier
-			/* 4 buckets a hand-out (~0.2 ms on the 1 GB dump's bands):
-			 * 16 left one thread alone up to ~0.9 ms at each sort's end */
-#pragma omp for schedule(dynamic, 4)
-			for (long d = 0; d < (long)BF_TOP_BUCKETS; d++) {
-				size_t b = first[d], m = first[d + 1] - b;
-				if (m <= BF_SHORT_RUN)
-					sort_run_by_key(tmp + b, m);
-				else
-					sort_below(tmp + b, m, BF_TOP_BITS, keys + b);
-				memcpy(keys + b, tmp + b, m * sizeof *keys);
-			}
-		}
+	top_scatter_t *y = ctx;
+	const bf_bandkey_t *k = y->keys;
+	bool up = lo == 0 || lo >= hi || k[lo - 1].id < k[lo].id;
+	for (size_t i = lo; i < hi; i++) {
+		row[top_digit(&k[i])]++;
+		up &= i == lo || k[i - 1].id < k[i].id;
 	}
-	return all_asc;
+	if (!up) {
+#pragma omp atomic write
+		y->asc = false;
+	}
 }
 
-/* Parallel form: one stable scatter by the top digit (each thread counts
- * and moves one fixed slice; slice t's entries go after slice t-1's in
- * every bucket, so the order is the serial one), then the buckets are
- * sorted independently (sort_below).  The result is the same bytes as
- * bf_bandkey_sort at any thread count. */
+static bool top_room(void *ctx, size_t total)
+{
+	(void)total; /* tmp has room for all */
+	return ((const top_scatter_t *)ctx)->asc;
+}
+
+static void top_place(void *ctx, size_t lo, size_t hi, size_t *row)
+{
+	top_scatter_t *y = ctx;
+	for (size_t i = lo; i < hi; i++)
+		y->tmp[row[top_digit(&y->keys[i])]++] = y->keys[i];
+}
+
+/* Parallel form: one stable scatter by the top digit (bf_scatter_run:
+ * each thread counts and moves one fixed slice, slice t's entries after
+ * slice t-1's in every bucket, so the order is the serial one), then the
+ * buckets are sorted independently (sort_below).  The result is the same
+ * bytes as bf_bandkey_sort at any thread count. */
 void bf_bandkey_sort_mt(bf_bandkey_t *keys, size_t n, bf_bandkey_t *tmp, int n_threads)
 {
 	int nt = n_threads > BF_SORT_MAX_THREADS ? BF_SORT_MAX_THREADS : n_threads;
-	static_assert(BF_TOP_BITS <= 16, "histograms on the stack");
-	size_t (*pos)[BF_TOP_BUCKETS] = NULL, *first = NULL;
-	bool *asc = NULL, done = false;
-	if (nt >= 2 && n >= BF_SORT_PAR_MIN) {
-		pos = calloc((size_t)nt, sizeof *pos);
-		first = malloc((BF_TOP_BUCKETS + 1) * sizeof *first);
-		asc = malloc((size_t)nt * sizeof *asc);
-		done = pos && first && asc && sort_team(keys, n, tmp, nt, pos, first, asc);
-	}
-	free(pos);
-	free(first);
-	free(asc);
-	if (!done) /* one thread: small, out of memory, or ids not ascending */
+	size_t first[BF_TOP_BUCKETS + 1];
+	top_scatter_t y = { keys, tmp, true };
+	bf_scatter_fns_t fns = { top_count, top_room, top_place, NULL, &y };
+	if (nt < 2 || n < BF_SORT_PAR_MIN || !bf_scatter_run(n, BF_TOP_BUCKETS, nt, first, &fns)) {
+		/* one thread: small, out of memory, or ids not ascending */
 		bf_bandkey_sort(keys, n, tmp);
+		return;
+	}
+	/* 4 buckets a hand-out (~0.2 ms on the 1 GB dump's bands): 16 left
+	 * one thread alone up to ~0.9 ms at each sort's end */
+#pragma omp parallel for schedule(dynamic, 4) num_threads(nt)
+	for (long d = 0; d < (long)BF_TOP_BUCKETS; d++) {
+		size_t b = first[d], m = first[d + 1] - b;
+		if (m <= BF_SHORT_RUN)
+			sort_run_by_key(tmp + b, m);
+		else
+			sort_below(tmp + b, m, BF_TOP_BITS, keys + b);
+		memcpy(keys + b, tmp + b, m * sizeof *keys);
+	}
 }

@@ -743,6 +743,13 @@ static inline uint64_t seg_phrase_pairs(uint64_t x)
 
 #define SEG_PAIR_STEP 7 /* an 8-byte block holds the pairs starting at 0..6 */
 
+/* The phrases that start at j, a word start (the unit starts at b) with
+ * the opening pair of one; 0 inside a word. */
+static inline unsigned seg_phrase_hit(const char *t, size_t b, size_t j, size_t e)
+{
+	return j == b || !seg_alpha(seg_u8(t, j - 1)) ? seg_phrases_at(t, j, e) : 0;
+}
+
 /* One pass over the unit from i (the unit starts at b); phrases are
  * compared only at the start of a word (no ASCII letter before it) whose
  * first two letters open one ("al", "co", "ou"): a few words in a hundred.
@@ -754,9 +761,7 @@ static unsigned seg_scan_phrases_swar(const char *t, size_t b, size_t i, size_t 
 	for (; e - i >= sizeof(uint64_t); i += SEG_PAIR_STEP) {
 		uint64_t m = seg_phrase_pairs(seg_load8(t, i));
 		while (m) {
-			size_t j = i + bf_first_flag(m);
-			if (j == b || !seg_alpha(seg_u8(t, j - 1)))
-				found |= seg_phrases_at(t, j, e);
+			found |= seg_phrase_hit(t, b, i + bf_first_flag(m), e);
 			m &= m - 1;
 		}
 	}
@@ -764,8 +769,8 @@ static unsigned seg_scan_phrases_swar(const char *t, size_t b, size_t i, size_t 
 		unsigned pair = (seg_class[seg_u8(t, i)] >> SEG_C_P1_SHIFT) &
 		                (seg_class[seg_u8(t, i + 1)] >> SEG_C_P2_SHIFT) &
 		                SEG_C_PAIRS;
-		if (pair && (i == b || !seg_alpha(seg_u8(t, i - 1))))
-			found |= seg_phrases_at(t, i, e);
+		if (pair)
+			found |= seg_phrase_hit(t, b, i, e);
 	}
 	return found;
 }
@@ -797,11 +802,8 @@ __attribute__((target("avx2"))) static unsigned seg_scan_phrases_avx2(const char
 	unsigned found = 0;
 	size_t i = b;
 	for (; e - i > 32; i += 32)
-		for (uint32_t m = seg_pairs32(t, i); m; m &= m - 1) {
-			size_t j = i + (size_t)__builtin_ctz(m);
-			if (j == b || !seg_alpha(seg_u8(t, j - 1)))
-				found |= seg_phrases_at(t, j, e);
-		}
+		for (uint32_t m = seg_pairs32(t, i); m; m &= m - 1)
+			found |= seg_phrase_hit(t, b, i + (size_t)__builtin_ctz(m), e);
 	return found | seg_scan_phrases_swar(t, b, i, e);
 }
 #endif

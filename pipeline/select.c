@@ -238,7 +238,6 @@ static bool fill_budget(story_state_t *ss, size_t ns, const bf_corpus_t *c,
 	return ok;
 }
 
-/* Ranks story i and prepares its selection state. */
 /* Story i ranked, its title picked, its nodes' texts asked for. */
 static bool rank_story(story_state_t *ss, uint32_t i, const bf_corpus_t *c,
                        const bf_features_t *f, const bf_dedup_t *d,

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sentences per thread below which members_of counts on one thread. */
+/* Sentences per thread below which members_of and bf_stock_sample run on
+ * one thread. */
 #define STOCK_PAR_MIN 65536u
 
 /* The last cluster's sample and its pairwise cosines, per thread.

@@ -209,16 +209,20 @@ struct bf_text_writer {
 	size_t carry_len;
 };
 
+/* Turns O_DIRECT on or off for fd; false with errno set when refused. */
+static bool set_direct(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl >= 0 && fcntl(fd, F_SETFL, on ? fl | O_DIRECT : fl & ~O_DIRECT) == 0;
+}
+
 /* buf[0..n) at file offset at; on EINVAL from a direct write, turns
  * O_DIRECT off and writes through the page cache.  False with errno set. */
 static bool write_job(int fd, bool *direct, const char *buf, size_t n, uint64_t at)
 {
 	if (write_all(fd, buf, n, at))
 		return true;
-	if (!*direct || errno != EINVAL)
-		return false;
-	int fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_DIRECT) < 0)
+	if (!*direct || errno != EINVAL || !set_direct(fd, false))
 		return false;
 	*direct = false;
 	return write_all(fd, buf, n, at);
@@ -276,8 +280,7 @@ static bf_status_t writer_start(bf_textstore_t *ts)
 	}
 	w->busy = -1;
 	w->fd = ts->fd;
-	int fl = fcntl(w->fd, F_GETFL);
-	w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
+	w->direct = set_direct(w->fd, true);
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	if (pthread_create(&w->th, NULL, writer_main, w) != 0) {
@@ -432,8 +435,7 @@ bf_status_t bf_textstore_sync(bf_textstore_t *ts)
 	/* reads go through the page cache (direct reads would want aligned
 	 * buffers); the stage buffers go */
 	if (ok && w->direct) {
-		int fl = fcntl(ts->fd, F_GETFL);
-		ok = fl >= 0 && fcntl(ts->fd, F_SETFL, fl & ~O_DIRECT) == 0;
+		ok = set_direct(ts->fd, false);
 		e = errno;
 		w->direct = !ok;
 	}
